@@ -1,0 +1,61 @@
+package io.director.platform.config;
+
+import static io.director.platform.config.SettingType.*;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The catalogue of every configuration variable Director reads. */
+public final class Settings {
+  public static final String DANGEROUS_PREFIX = "DANGEROUSLY_";
+
+  private static final List<Setting> ALL =
+      List.of(
+          Setting.choice("DIRECTOR_ENV", "development", "Deployment environment; production turns on the production guard.", "development", "production"),
+          Setting.of("PORT", PORT, "3673", "HTTP port for the API and MCP endpoints."),
+          Setting.of("BASE_URL", HTTP_URL, null, "Public URL clients use to reach Director (required in production)."),
+          Setting.of("DATABASE_URL", DATABASE_URL, null, "PostgreSQL URL: postgres://, postgresql:// or jdbc:postgresql://. Unset outside production: embedded PostgreSQL in the data dir."),
+          Setting.of("DATABASE_POOL_MIN", COUNT, "1", "Connections the pool keeps open when idle."),
+          Setting.of("DATABASE_POOL_MAX", COUNT, "10", "Most connections the pool opens."),
+          Setting.of("DATABASE_POOL_IDLE_TIMEOUT", DURATION, "10m", "How long a connection above the minimum may sit idle before it is closed."),
+          Setting.of("DATABASE_CONNECTION_TIMEOUT", DURATION, "5s", "How long a request waits for a pooled connection."),
+          Setting.of("DATABASE_STATEMENT_TIMEOUT", DURATION, "30s", "PostgreSQL statement_timeout for every connection (0 turns it off)."),
+          Setting.of("DIRECTOR_DATA_DIR", PATH, "./data", "Directory for the embedded database and the generated development secret."),
+          Setting.of("DIRECTOR_SECRET", SECRET, null, "Master secret (32+ characters) that signing and encryption keys are derived from. Generated into the data dir in development."),
+          Setting.of("ALLOWED_ORIGINS", ORIGINS, "", "Comma-separated browser origins allowed by CORS (scheme://host[:port])."),
+          Setting.choice("LOG_LEVEL", "info", "Root log level.", "trace", "debug", "info", "warn", "error"),
+          Setting.choice("LOG_FORMAT", "json", "json: one JSON object per line; text: for humans.", "json", "text"),
+          Setting.of("SHUTDOWN_TIMEOUT", DURATION, "30s", "How long SIGTERM waits for in-flight requests before closing."),
+          Setting.of("MANAGEMENT_PORT", PORT, null, "When set, /metrics and /metrics/json are served on this port only."),
+          Setting.of("MAX_REQUEST_BODY_SIZE", SIZE, "1MiB", "Largest request body accepted; larger ones get 413."),
+          Setting.of("HEALTH_CHECK_TIMEOUT", DURATION, "2s", "How long a health check may take before it counts as failed."),
+          Setting.of("DANGEROUSLY_ALLOW_ARBITRARY_STDIO_SERVERS", BOOL, "false", "Development only: allow any command as a stdio MCP server. Refused in production."),
+          Setting.of("DANGEROUSLY_ALLOW_INSECURE_HTTP_SERVERS", BOOL, "false", "Development only: allow plain-http and private-network upstream MCP servers. Refused in production."),
+          Setting.of("DANGEROUSLY_ALLOW_UNSANDBOXED_SESSIONS", BOOL, "false", "Development only: allow the unsandboxed process session driver. Refused in production."),
+          Setting.of("DANGEROUSLY_ENABLE_SEEDING", BOOL, "false", "Development only: seed demo data at start. Refused in production."));
+
+  private static final Map<String, Setting> BY_NAME = index();
+
+  private Settings() {}
+
+  public static List<Setting> all() {
+    return ALL;
+  }
+
+  public static Optional<Setting> named(String name) {
+    return Optional.ofNullable(BY_NAME.get(name));
+  }
+
+  /** Maps a config-file key path such as {@code database.pool.max} to its variable name. */
+  static String nameOfKey(String keyPath) {
+    return keyPath.replace('.', '_').replace('-', '_').toUpperCase(java.util.Locale.ROOT);
+  }
+
+  private static Map<String, Setting> index() {
+    Map<String, Setting> byName = new LinkedHashMap<>();
+    for (Setting s : ALL) byName.put(s.name(), s);
+    return Map.copyOf(byName);
+  }
+}
