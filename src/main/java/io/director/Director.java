@@ -29,6 +29,10 @@ public final class Director implements Runnable {
     CommandLine cli = new CommandLine(new Director());
     cli.setParameterExceptionHandler((e, args) -> {
       String message = e.getMessage() == null ? "invalid arguments" : e.getMessage().lines().findFirst().orElse("");
+      if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+          && !u.getUnmatched().get(0).startsWith("-") && !u.getCommandLine().getSubcommands().isEmpty()) {
+        message = "unknown command '" + u.getUnmatched().get(0) + "'";
+      }
       e.getCommandLine().getErr().println("director: " + message + " (try --help)");
       return 2;
     });

@@ -4,6 +4,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -37,7 +39,19 @@ public final class Problems {
     response.setStatus(status);
     response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
     response.setCharacterEncoding("UTF-8");
-    response.getWriter().write(JSON.writeValueAsString(problem));
+    response.getWriter().write(JSON.writeValueAsString(asMap(problem)));
+  }
+
+  /** The problem as RFC 9457 JSON members, extension members at the top level. */
+  static Map<String, Object> asMap(ProblemDetail problem) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", problem.getType().toString());
+    body.put("title", problem.getTitle());
+    body.put("status", problem.getStatus());
+    body.put("detail", problem.getDetail());
+    if (problem.getInstance() != null) body.put("instance", problem.getInstance().toString());
+    if (problem.getProperties() != null) body.putAll(problem.getProperties());
+    return body;
   }
 
   private static String safePath(String uri) {

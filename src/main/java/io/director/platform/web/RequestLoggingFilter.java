@@ -55,8 +55,8 @@ class RequestLoggingFilter extends OncePerRequestFilter {
     } finally {
       long micros = (System.nanoTime() - started) / 1_000;
       Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
-      String route = pattern != null ? pattern.toString() : "UNKNOWN";
       int status = response.getStatus();
+      String route = pattern != null ? pattern.toString() : status == 404 ? "NOT_FOUND" : "UNKNOWN";
       log.atInfo()
           .addKeyValue("method", request.getMethod())
           .addKeyValue("route", route)
