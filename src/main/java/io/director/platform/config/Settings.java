@@ -24,7 +24,7 @@ public final class Settings {
           Setting.of("DATABASE_STATEMENT_TIMEOUT", DURATION, "30s", "PostgreSQL statement_timeout for every connection (0 turns it off)."),
           Setting.of("DIRECTOR_DATA_DIR", PATH, "./data", "Directory for the embedded database and the generated development secret."),
           Setting.of("DIRECTOR_SECRET", SECRET, null, "Master secret (32+ characters) that signing and encryption keys are derived from. Generated into the data dir in development."),
-          Setting.of("ALLOWED_ORIGINS", ORIGINS, "", "Comma-separated browser origins allowed by CORS (scheme://host[:port])."),
+          Setting.of("ALLOWED_ORIGINS", ORIGINS, null, "Comma-separated browser origins allowed by CORS (scheme://host[:port])."),
           Setting.choice("LOG_LEVEL", "info", "Root log level.", "trace", "debug", "info", "warn", "error"),
           Setting.choice("LOG_FORMAT", "json", "json: one JSON object per line; text: for humans.", "json", "text"),
           Setting.of("SHUTDOWN_TIMEOUT", DURATION, "30s", "How long SIGTERM waits for in-flight requests before closing."),
