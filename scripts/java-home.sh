@@ -30,3 +30,10 @@ if ! DIRECTOR_JAVA_HOME=$(director_find_java_home); then
   exit 1
 fi
 export JAVA_HOME="$DIRECTOR_JAVA_HOME"
+# Maven's own dependencies (Guice) use sun.misc.Unsafe; JDK 24+ warns about it on every build.
+if [ "$(director_java_major "$JAVA_HOME/bin/java")" -ge 24 ] 2>/dev/null; then
+  case " ${MAVEN_OPTS:-} " in
+    *sun-misc-unsafe-memory-access*) ;;
+    *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;;
+  esac
+fi

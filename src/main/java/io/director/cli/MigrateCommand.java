@@ -28,7 +28,7 @@ public final class MigrateCommand implements Callable<Integer> {
     DirectorConfig config = checked.get();
     EmbeddedDatabase embedded = config.database().isEmpty() ? EmbeddedDatabase.start(config.dataDir()) : null;
     try {
-      DatabaseUrl url = config.database().orElseGet(embedded::url);
+      DatabaseUrl url = embedded != null ? embedded.url() : config.database().orElseThrow();
       Flyway flyway = Flyway.configure()
           .dataSource(url.jdbcUrl(), url.user().orElse(null), url.password().orElse(null))
           .locations("classpath:db/migration")
