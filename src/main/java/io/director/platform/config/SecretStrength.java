@@ -13,6 +13,15 @@ final class SecretStrength {
 
   private SecretStrength() {}
 
+  private static boolean repeatsAShortPattern(String s) {
+    for (int period = 1; period <= 12; period++) {
+      boolean repeats = true;
+      for (int i = period; i < s.length() && repeats; i++) repeats = s.charAt(i) == s.charAt(i - period);
+      if (repeats) return true;
+    }
+    return false;
+  }
+
   /** Why {@code secret} must not be used in production, or empty when it is acceptable. */
   static Optional<String> weakness(String secret) {
     if (secret.length() < MIN_LENGTH) return Optional.of("is shorter than " + MIN_LENGTH + " characters");
@@ -20,7 +29,9 @@ final class SecretStrength {
     for (String word : PLACEHOLDER_WORDS) {
       if (lower.contains(word)) return Optional.of("looks like a placeholder (contains '" + word + "')");
     }
-    if (lower.chars().distinct().count() < 8) return Optional.of("looks like a placeholder (too few distinct characters)");
+    if (lower.chars().distinct().count() < 8 || repeatsAShortPattern(lower)) {
+      return Optional.of("looks like a placeholder (a short pattern repeated)");
+    }
     return Optional.empty();
   }
 }

@@ -66,7 +66,7 @@ enum SettingType {
     try {
       uri = new URI(raw.trim());
     } catch (java.net.URISyntaxException e) {
-      throw new IllegalArgumentException("is not a valid URL: " + e.getReason());
+      throw new IllegalArgumentException("must be an http:// or https:// URL with a host, got '" + raw + "'");
     }
     String scheme = uri.getScheme();
     if (scheme == null
