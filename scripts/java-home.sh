@@ -5,7 +5,8 @@ director_java_major() { # prints the major version of the java binary $1, or not
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n 1
 }
 
-director_find_java_home() {
+director_find_java_home() { # runs in a subshell: globbing may be off in the caller (mvnw uses set -f)
+  set +f
   local candidate major best="" best_major=0
   if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
     major=$(director_java_major "$JAVA_HOME/bin/java")
