@@ -43,6 +43,7 @@ class ExternalDatabaseIT {
       c.createStatement().execute("CREATE ROLE director_app LOGIN PASSWORD '" + DB_PASSWORD + "'");
       c.createStatement().execute("CREATE DATABASE app OWNER director_app");
       c.createStatement().execute("CREATE DATABASE fresh OWNER director_app");
+      c.createStatement().execute("CREATE DATABASE shared OWNER director_app");
     }
     managementPort = DirectorProcess.freePort();
     director = DirectorProcess.serve(Files.createTempDirectory("director-ext"), Map.of(
@@ -108,6 +109,34 @@ class ExternalDatabaseIT {
 
   @Test
   @Order(4)
+  void twoInstancesStartingTogetherOnAFreshDatabaseShareItSafely() throws Exception {
+    Map<String, String> env = Map.of("DATABASE_URL", url("shared"));
+    try (DirectorProcess a = DirectorProcess.run(Files.createTempDirectory("director-a"), withPort(env), "serve");
+        DirectorProcess b = DirectorProcess.run(Files.createTempDirectory("director-b"), withPort(env), "serve")) {
+      a.awaitHealthy(Duration.ofSeconds(90));
+      b.awaitHealthy(Duration.ofSeconds(90));
+      try (Connection c = postgres.getDatabase("director_app", "shared").getConnection()) {
+        var migrations = c.createStatement().executeQuery("SELECT count(*) FROM flyway_schema_history WHERE version = '1' AND success");
+        migrations.next();
+        assertThat(migrations.getInt(1)).as("the schema was migrated once").isEqualTo(1);
+        var live = c.createStatement().executeQuery("SELECT count(*) FROM director_instances WHERE stopped_at IS NULL");
+        live.next();
+        assertThat(live.getInt(1)).isEqualTo(2);
+      }
+      assertThat(a.terminate(Duration.ofSeconds(60))).isZero();
+      assertThat(b.get("/api/health").statusCode()).as("one instance stopping does not affect the other").isEqualTo(200);
+      assertThat(b.terminate(Duration.ofSeconds(60))).isZero();
+    }
+  }
+
+  private static Map<String, String> withPort(Map<String, String> env) {
+    Map<String, String> out = new java.util.HashMap<>(env);
+    out.put("PORT", Integer.toString(DirectorProcess.freePort()));
+    return out;
+  }
+
+  @Test
+  @Order(5)
   void healthGoesDownWithinFiveSecondsOfADatabaseOutageAndRecoversByItself() throws Exception {
     postgres.close();
     long stopped = System.nanoTime();
@@ -126,7 +155,7 @@ class ExternalDatabaseIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void theDatabasePasswordNeverReachesTheLog() {
     assertThat(director.allOutput()).doesNotContain(DB_PASSWORD);
     DirectorProcess.assertOneJsonObjectPerLine(director.stdout());

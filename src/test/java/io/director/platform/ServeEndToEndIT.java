@@ -127,6 +127,14 @@ class ServeEndToEndIT {
   }
 
   @Test
+  void robotsTxtIsServedStatically() throws Exception {
+    HttpResponse<String> response = director.get("/robots.txt");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("Disallow: /");
+    assertProblem(director.get("/static/robots.txt"), 404, "request.unknown-route");
+  }
+
+  @Test
   void unknownRouteIs404ProblemJson() throws Exception {
     assertProblem(director.get("/api/nothing-here"), 404, "request.unknown-route");
   }
