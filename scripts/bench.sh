@@ -15,7 +15,7 @@ pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-start_to_healthy() { # prints milliseconds from exec to the first 200 from /api/health
+start_to_healthy() { # sets $elapsed: milliseconds from exec to the first 200 from /api/health
   local t0 t1
   t0=$(date +%s%N)
   (cd "$work" && PORT=$port exec "$JAVA_HOME/bin/java" -jar "$root/target/director.jar" serve >"$work/server.log" 2>&1) &
@@ -25,18 +25,18 @@ start_to_healthy() { # prints milliseconds from exec to the first 200 from /api/
     sleep 0.05
   done
   t1=$(date +%s%N)
-  echo $(( (t1 - t0) / 1000000 ))
+  elapsed=$(( (t1 - t0) / 1000000 ))
 }
 
 stop() { kill -TERM "$pid"; wait "$pid" || true; pid=""; }
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
-first=$(start_to_healthy); stop
-second=$(start_to_healthy)
+start_to_healthy; first=$elapsed; stop
+start_to_healthy; second=$elapsed
 echo "start to healthy, embedded database: first run ${first} ms, second run ${second} ms"
 
 sleep 20
-jpid=$(pgrep -f "director.jar serve" | head -1)
+jpid=$pid
 "$JAVA_HOME/bin/jcmd" "$jpid" GC.run >/dev/null
 sleep 2
 heap_kb=$("$JAVA_HOME/bin/jcmd" "$jpid" GC.heap_info | awk '/garbage-first heap/ {for (i=1;i<=NF;i++) if ($i=="used") {v=$(i+1); sub("K,?","",v); print v}}')
