@@ -55,7 +55,6 @@ public final class ServeCommand implements Callable<Integer> {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) root = root.getCause();
     String message = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
-    if (root != e && e.getMessage() != null && e instanceof IllegalStateException) message = e.getMessage();
     return message.lines().findFirst().orElse(message);
   }
 }

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -241,9 +240,5 @@ class ServeEndToEndIT {
 
   private static List<String> linesWith(String text) {
     return director.stdout().stream().filter(l -> l.contains(text)).toList();
-  }
-
-  static Stream<String> lines(DirectorProcess d) {
-    return d.stdout().stream();
   }
 }

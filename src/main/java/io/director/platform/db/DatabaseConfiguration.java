@@ -19,5 +19,4 @@ class DatabaseConfiguration {
         .orElseThrow(() -> new IllegalStateException("no DATABASE_URL and no embedded database"));
     return Pools.create(url, config.pool(), "director");
   }
-
 }

@@ -22,6 +22,7 @@ public class Health {
   private final List<HealthCheck> checks;
   private final Duration timeout;
   private final Clock clock;
+  // virtual threads need no pool and no shutdown: probes keep working while the server drains
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final AtomicBoolean shuttingDown = new AtomicBoolean();
 
@@ -68,6 +69,5 @@ public class Health {
   @EventListener(ContextClosedEvent.class)
   void closing() {
     shuttingDown.set(true);
-    executor.shutdownNow();
   }
 }

@@ -27,7 +27,11 @@ public final class Problems {
     if (request != null) {
       Object requestId = request.getAttribute(RequestLoggingFilter.REQUEST_ID_ATTRIBUTE);
       if (requestId != null) problem.setProperty("requestId", requestId);
-      problem.setInstance(URI.create(safePath(request.getRequestURI())));
+      try {
+        problem.setInstance(URI.create(request.getRequestURI()));
+      } catch (IllegalArgumentException unparseable) {
+        // leave instance out rather than echo a malformed path
+      }
     }
     return problem;
   }
@@ -54,12 +58,4 @@ public final class Problems {
     return body;
   }
 
-  private static String safePath(String uri) {
-    if (uri == null) return "/";
-    try {
-      return URI.create(uri).getRawPath() == null ? "/" : uri;
-    } catch (IllegalArgumentException e) {
-      return "/";
-    }
-  }
 }
