@@ -3,6 +3,7 @@ package io.director.cli;
 import io.director.Director;
 import io.director.platform.Server;
 import io.director.platform.config.DirectorConfig;
+import io.director.platform.config.EffectiveConfig;
 import io.director.platform.config.ProductionGuard;
 import io.director.platform.db.EmbeddedDatabase;
 import java.util.Optional;
@@ -22,7 +23,8 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Optional<DirectorConfig> checked = Preflight.check(configOption.load(), true);
+    EffectiveConfig effective = configOption.load();
+    Optional<DirectorConfig> checked = Preflight.check(effective, true);
     if (checked.isEmpty()) return ProductionGuard.EXIT_CONFIG;
     DirectorConfig config = checked.get();
 
@@ -32,7 +34,7 @@ public final class ServeCommand implements Callable<Integer> {
         log.info("no DATABASE_URL: starting the embedded PostgreSQL in {}", config.dataDir());
         embedded = Optional.of(EmbeddedDatabase.start(config.dataDir()));
       }
-      Server.start(config, embedded);
+      Server.start(config, effective, embedded);
     } catch (RuntimeException e) {
       embedded.ifPresent(EmbeddedDatabase::close);
       System.err.println("director: cannot start: " + rootMessage(e));

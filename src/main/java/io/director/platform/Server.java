@@ -2,6 +2,7 @@ package io.director.platform;
 
 import io.director.DirectorApplication;
 import io.director.platform.config.DirectorConfig;
+import io.director.platform.config.EffectiveConfig;
 import io.director.platform.db.EmbeddedDatabase;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,7 +22,8 @@ import org.springframework.core.env.StandardEnvironment;
 public final class Server {
   private Server() {}
 
-  public static ConfigurableApplicationContext start(DirectorConfig config, Optional<EmbeddedDatabase> embedded) {
+  public static ConfigurableApplicationContext start(
+      DirectorConfig config, EffectiveConfig effective, Optional<EmbeddedDatabase> embedded) {
     StandardEnvironment environment = new StandardEnvironment();
     environment.getPropertySources().addFirst(new MapPropertySource("director", springProperties(config)));
     SpringApplication app = new SpringApplication(DirectorApplication.class);
@@ -30,6 +32,7 @@ public final class Server {
     app.addInitializers(ctx -> {
       GenericApplicationContext generic = (GenericApplicationContext) ctx;
       generic.registerBean(DirectorConfig.class, () -> config);
+      generic.registerBean(EffectiveConfig.class, () -> effective);
       embedded.ifPresent(db -> generic.registerBean("embeddedDatabase", EmbeddedDatabase.class, () -> db,
           bd -> ((AbstractBeanDefinition) bd).setDestroyMethodName("close")));
     });

@@ -33,6 +33,8 @@ public final class ProductionGuard {
     config.raw("DIRECTOR_SECRET").ifPresentOrElse(
         secret -> SecretStrength.weakness(secret).ifPresent(why -> out.add("DIRECTOR_SECRET " + why + "; use a random value of 32+ characters (e.g. openssl rand -base64 48)")),
         () -> out.add("DIRECTOR_SECRET is required when DIRECTOR_ENV=production (32+ random characters)"));
+    config.raw("PASSWORD_MIN_LENGTH").filter(v -> v.matches("\\d+") && Integer.parseInt(v) < 12).ifPresent(v ->
+        out.add("PASSWORD_MIN_LENGTH is " + v + "; production requires at least 12"));
     if (config.raw("BASE_URL").isEmpty()) {
       out.add("BASE_URL is required when DIRECTOR_ENV=production (the public URL clients use)");
     }

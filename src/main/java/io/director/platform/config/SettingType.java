@@ -16,6 +16,7 @@ enum SettingType {
   DATABASE_URL,
   PATH,
   ORIGINS,
+  CIDRS,
   CHOICE;
 
   /** Returns why {@code raw} is not a valid value of this type, or empty when it is. */
@@ -39,6 +40,9 @@ enum SettingType {
         case DATABASE_URL -> DatabaseUrl.parse(raw);
         case ORIGINS -> {
           for (String origin : Origins.split(raw)) checkOrigin(origin);
+        }
+        case CIDRS -> {
+          for (String cidr : Origins.split(raw)) Cidr.parse(cidr);
         }
         case CHOICE -> {
           if (!setting.choices().contains(raw.toLowerCase(java.util.Locale.ROOT))) {

@@ -63,7 +63,7 @@ class RequestLoggingFilter extends OncePerRequestFilter {
           .addKeyValue("status", status)
           .addKeyValue("durationMs", micros / 1000.0)
           .log("{} {} {}", request.getMethod(), route, status);
-      MDC.remove("requestId");
+      MDC.clear();
     }
   }
 

@@ -1,0 +1,171 @@
+package io.director.identity.internal;
+
+import io.director.identity.ClientInfo;
+import io.director.identity.Principal;
+import io.director.identity.Role;
+import io.director.identity.Scope;
+import io.director.shared.Crypto;
+import io.director.shared.DirectorException;
+import io.director.shared.ProblemKind;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * API keys for machines and MCP clients: {@code dk_<random>}, shown once, stored as a SHA-256 hash.
+ * Every request looks the key up in PostgreSQL, so a revocation takes effect at once on every
+ * instance. A key never holds more than its creator's role allows, now or later.
+ */
+@Component
+public class ApiKeys {
+  public static final String PREFIX = "dk_";
+  private static final Duration LAST_USED_GRANULARITY = Duration.ofMinutes(1);
+
+  private final JdbcClient jdbc;
+  private final SecurityAudit audit;
+  private final Clock clock;
+
+  ApiKeys(JdbcClient jdbc, SecurityAudit audit, Clock clock) {
+    this.jdbc = jdbc;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  /** A key as listed: never the secret, only its first characters. */
+  public record KeyView(UUID id, String name, String prefix, List<String> scopes, Integer rate_limit, Instant expires_at,
+      Instant created_at, Instant last_used_at, UUID created_by, boolean revoked) {}
+
+  /** The answer to a create: the only time the secret is shown. */
+  public record CreatedKey(UUID id, String name, String key, String prefix, List<String> scopes, Integer rate_limit,
+      Instant expires_at, Instant created_at) {}
+
+  public CreatedKey create(Principal principal, String name, List<String> scopeNames, Optional<Instant> expiresAt,
+      Optional<Integer> rateLimit, ClientInfo client) {
+    if (principal.kind() != Principal.Kind.USER && !principal.globalAdmin()) {
+      throw new DirectorException(ProblemKind.FORBIDDEN, "identity.keys-need-user", "API keys are created by users, not by other keys");
+    }
+    if (name == null || name.isBlank() || name.length() > 100) {
+      throw DirectorException.invalid("identity.invalid-key-name", "name must be 1-100 characters");
+    }
+    if (scopeNames == null || scopeNames.isEmpty()) {
+      throw DirectorException.invalid("identity.scopes-required", "scopes must list at least one scope");
+    }
+    Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+    for (String s : scopeNames) scopes.add(Scope.parse(s));
+    for (Scope s : scopes) {
+      if (!principal.has(s)) {
+        throw new DirectorException(ProblemKind.FORBIDDEN, "identity.scope-not-held", "you cannot grant the " + s.wire() + " scope");
+      }
+    }
+    Instant now = clock.instant();
+    if (expiresAt.isPresent() && !expiresAt.get().isAfter(now)) {
+      throw DirectorException.invalid("identity.invalid-expiry", "expires_at must be in the future");
+    }
+    if (rateLimit.isPresent() && (rateLimit.get() < 1 || rateLimit.get() > 1_000_000)) {
+      throw DirectorException.invalid("identity.invalid-rate-limit", "rate_limit must be between 1 and 1000000 requests per window");
+    }
+    String secret = PREFIX + Crypto.randomToken(32);
+    String prefix = secret.substring(0, 10);
+    UUID id = UUID.randomUUID();
+    List<String> wire = scopes.stream().map(Scope::wire).sorted().toList();
+    jdbc.sql("""
+            INSERT INTO api_keys (id, tenant_id, created_by, name, prefix, key_hash, scopes, rate_limit, expires_at, created_at)
+            VALUES (:id, :tenant, :by, :name, :prefix, :hash, :scopes, :limit, :exp, :now)""")
+        .param("id", id).param("tenant", principal.tenantId()).param("by", principal.userId()).param("name", name)
+        .param("prefix", prefix).param("hash", Crypto.sha256(secret)).param("scopes", wire.toArray(String[]::new))
+        .param("limit", rateLimit.orElse(null)).param("exp", expiresAt.map(Timestamp::from).orElse(null))
+        .param("now", Timestamp.from(now))
+        .update();
+    audit.record("api_key_created", principal.tenantId(), principal.label(), client,
+        Map.of("key", id.toString(), "name", name, "scopes", wire));
+    return new CreatedKey(id, name, secret, prefix, wire, rateLimit.orElse(null), expiresAt.orElse(null), now);
+  }
+
+  /** Keys of the caller's tenant: all of them for tenant admins, otherwise the caller's own. */
+  public List<KeyView> list(Principal principal) {
+    return jdbc.sql("""
+            SELECT * FROM api_keys WHERE tenant_id = :tenant AND revoked_at IS NULL AND (:all OR created_by = :user)
+            ORDER BY created_at DESC, id""")
+        .param("tenant", principal.tenantId()).param("all", principal.tenantAdmin()).param("user", principal.userId())
+        .query(ApiKeys::view).list();
+  }
+
+  public void revoke(Principal principal, UUID id, ClientInfo client) {
+    int n = jdbc.sql("""
+            UPDATE api_keys SET revoked_at = :now
+            WHERE id = :id AND tenant_id = :tenant AND revoked_at IS NULL AND (:all OR created_by = :user)""")
+        .param("now", Timestamp.from(clock.instant())).param("id", id).param("tenant", principal.tenantId())
+        .param("all", principal.tenantAdmin()).param("user", principal.userId())
+        .update();
+    if (n == 0) throw DirectorException.notFound("identity.key-not-found", "no such API key");
+    audit.record("api_key_revoked", principal.tenantId(), principal.label(), client, Map.of("key", id.toString()));
+  }
+
+  /** The principal for a presented key, when it is known, live, and its creator is still active. */
+  public Optional<Authenticated> authenticate(String presented) {
+    if (presented == null || !presented.startsWith(PREFIX) || presented.length() > 100) return Optional.empty();
+    Instant now = clock.instant();
+    Optional<Authenticated> found = jdbc.sql("""
+            SELECT k.id, k.tenant_id, k.created_by, k.name, k.scopes, k.rate_limit, k.expires_at, k.last_used_at, k.key_hash,
+                   u.role, u.disabled, u.tenant_id AS user_tenant
+            FROM api_keys k JOIN users u ON u.id = k.created_by
+            WHERE k.key_hash = :hash AND k.revoked_at IS NULL""")
+        .param("hash", Crypto.sha256(presented))
+        .query((rs, i) -> {
+          Timestamp exp = rs.getTimestamp("expires_at");
+          if (rs.getBoolean("disabled") || exp != null && !exp.toInstant().isAfter(now)) return Optional.<Authenticated>empty();
+          if (!rs.getString("tenant_id").equals(rs.getString("user_tenant"))) return Optional.<Authenticated>empty();
+          Role role = Role.parse(rs.getString("role"));
+          Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+          for (String s : strings(rs.getArray("scopes"))) {
+            Scope scope = Scope.parse(s);
+            if (role.scopes().contains(scope)) scopes.add(scope);
+          }
+          UUID id = rs.getObject("id", UUID.class);
+          Timestamp lastUsed = rs.getTimestamp("last_used_at");
+          Principal principal = new Principal(Principal.Kind.API_KEY, id, rs.getObject("created_by", UUID.class), rs.getString("name"),
+              rs.getString("tenant_id"), role, scopes, Optional.empty());
+          int limit = rs.getInt("rate_limit");
+          return Optional.of(new Authenticated(principal, rs.wasNull() ? Optional.empty() : Optional.of(limit),
+              lastUsed == null || lastUsed.toInstant().isBefore(now.minus(LAST_USED_GRANULARITY))));
+        })
+        .optional()
+        .flatMap(o -> o);
+    found.filter(Authenticated::stale).ifPresent(a -> jdbc.sql("UPDATE api_keys SET last_used_at = :now WHERE id = :id")
+        .param("now", Timestamp.from(now)).param("id", a.principal().id()).update());
+    return found;
+  }
+
+  /** An authenticated key, its own rate limit, and whether last_used_at needs a write. */
+  public record Authenticated(Principal principal, Optional<Integer> rateLimit, boolean stale) {}
+
+  private static KeyView view(ResultSet rs, int i) throws SQLException {
+    int limit = rs.getInt("rate_limit");
+    Integer rateLimit = rs.wasNull() ? null : limit;
+    return new KeyView(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("prefix"), strings(rs.getArray("scopes")),
+        rateLimit, instant(rs.getTimestamp("expires_at")), instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("last_used_at")),
+        rs.getObject("created_by", UUID.class), rs.getTimestamp("revoked_at") != null);
+  }
+
+  private static List<String> strings(Array array) throws SQLException {
+    return array == null ? List.of() : Arrays.stream((Object[]) array.getArray()).map(String::valueOf).collect(Collectors.toList());
+  }
+
+  private static Instant instant(Timestamp t) {
+    return t == null ? null : t.toInstant();
+  }
+}

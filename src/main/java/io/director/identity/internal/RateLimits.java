@@ -1,0 +1,61 @@
+package io.director.identity.internal;
+
+import io.director.shared.DirectorException;
+import io.director.shared.ProblemKind;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
+import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Token buckets kept in PostgreSQL (Bucket4j), so a limit holds across every Director instance on
+ * the database. Each check consumes one token; an empty bucket is a 429 with Retry-After and the
+ * IETF RateLimit-Policy / RateLimit headers.
+ */
+@Component
+public class RateLimits {
+  private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
+
+  RateLimits(DataSource dataSource) {
+    this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
+        .primaryKeyMapper(PrimaryKeyMapper.STRING)
+        .table("rate_limit_buckets")
+        .idColumn("id")
+        .stateColumn("state")
+        .expiresAtColumn("expires_at")
+        .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
+        .build();
+  }
+
+  /** A limit under a name: {@code capacity} requests per {@code window}, refilled gradually. */
+  public record Limit(String policy, long capacity, Duration window) {}
+
+  /** Consumes one request from bucket {@code key}; throws a 429 problem when it is empty. */
+  public void consume(String key, Limit limit, HttpServletResponse response) {
+    BucketConfiguration config = BucketConfiguration.builder()
+        .addLimit(b -> b.capacity(limit.capacity()).refillGreedy(limit.capacity(), limit.window()))
+        .build();
+    ConsumptionProbe probe = buckets.builder().build(key, () -> config).tryConsumeAndReturnRemaining(1);
+    long resetSeconds = Math.max(1, (probe.getNanosToWaitForReset() + 999_999_999L) / 1_000_000_000L);
+    response.setHeader("RateLimit-Policy", "\"" + limit.policy() + "\";q=" + limit.capacity() + ";w=" + limit.window().toSeconds());
+    response.setHeader("RateLimit", "\"" + limit.policy() + "\";r=" + probe.getRemainingTokens() + ";t=" + resetSeconds);
+    if (!probe.isConsumed()) {
+      long retryAfter = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
+      response.setHeader("Retry-After", Long.toString(retryAfter));
+      throw new DirectorException(ProblemKind.RATE_LIMITED, "identity.rate-limited",
+          "rate limit '" + limit.policy() + "' exceeded; retry after " + retryAfter + " s");
+    }
+  }
+
+  @Scheduled(fixedDelayString = "5m", initialDelayString = "1m")
+  void removeExpired() {
+    buckets.removeExpired(1000);
+  }
+}
