@@ -1,7 +1,10 @@
 package io.director;
 
+import io.director.cli.AdminCommand;
 import io.director.cli.ConfigCommand;
 import io.director.cli.HealthCommand;
+import io.director.cli.KeysCommand;
+import io.director.cli.LoginCommand;
 import io.director.cli.MigrateCommand;
 import io.director.cli.ServeCommand;
 import io.director.cli.VersionCommand;
@@ -15,7 +18,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Director.VersionProvider.class,
     description = "Self-hosted control plane for AI agents.",
-    subcommands = {ServeCommand.class, MigrateCommand.class, ConfigCommand.class, HealthCommand.class, VersionCommand.class})
+    subcommands = {ServeCommand.class, MigrateCommand.class, ConfigCommand.class, HealthCommand.class, LoginCommand.class,
+        KeysCommand.class, AdminCommand.class, VersionCommand.class})
 public final class Director implements Runnable {
   /** A command returns this to keep the JVM running (the server) instead of exiting. */
   public static final int KEEP_RUNNING = -1;
@@ -37,6 +41,10 @@ public final class Director implements Runnable {
       return 2;
     });
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof io.director.shared.DirectorException d) {
+        commandLine.getErr().println("director: " + d.getMessage());
+        return 1;
+      }
       commandLine.getErr().println("director: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
       return 1;
     });

@@ -1,13 +1,9 @@
 package io.director.cli;
 
-import io.director.platform.config.DatabaseUrl;
 import io.director.platform.config.DirectorConfig;
 import io.director.platform.config.EffectiveConfig;
-import io.director.platform.db.EmbeddedDatabase;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.output.MigrateResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -17,32 +13,27 @@ public final class MigrateCommand implements Callable<Integer> {
   @Mixin ConfigOption configOption;
 
   @Override
-  public Integer call() {
-    EffectiveConfig effective = configOption.load();
-    if (effective.production() && effective.raw("DATABASE_URL").isEmpty()) {
-      System.err.println("FATAL DATABASE_URL is required when DIRECTOR_ENV=production");
-      return ExitCodes.CONFIG;
-    }
-    Optional<DirectorConfig> checked = Preflight.check(effective, false);
-    if (checked.isEmpty()) return ExitCodes.CONFIG;
-    DirectorConfig config = checked.get();
-    EmbeddedDatabase embedded = config.database().isEmpty() ? EmbeddedDatabase.start(config.dataDir()) : null;
+  public Integer call() throws Exception {
+    Optional<DirectorConfig> config = offlineConfig(configOption.load());
+    if (config.isEmpty()) return ExitCodes.CONFIG;
     try {
-      DatabaseUrl url = embedded != null ? embedded.url() : config.database().orElseThrow();
-      Flyway flyway = Flyway.configure()
-          .dataSource(url.jdbcUrl(), url.user().orElse(null), url.password().orElse(null))
-          .locations("classpath:db/migration")
-          .connectRetries(3)
-          .load();
-      MigrateResult result = flyway.migrate();
-      System.out.println("applied " + result.migrationsExecuted + " migration(s); schema version "
-          + (result.targetSchemaVersion != null ? result.targetSchemaVersion : flyway.info().current().getVersion()));
-      return ExitCodes.OK;
+      return Databases.withMigratedDatabase(config.get(), (ds, result) -> {
+        System.out.println("applied " + result.migrationsExecuted + " migration(s); schema version "
+            + (result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion));
+        return ExitCodes.OK;
+      });
     } catch (org.flywaydb.core.api.FlywayException e) {
       System.err.println("director: migration failed: " + e.getMessage().lines().findFirst().orElse(""));
       return ExitCodes.FAILURE;
-    } finally {
-      if (embedded != null) embedded.close();
     }
+  }
+
+  /** Configuration for commands that use the database without serving: production needs DATABASE_URL. */
+  static Optional<DirectorConfig> offlineConfig(EffectiveConfig effective) {
+    if (effective.production() && effective.raw("DATABASE_URL").isEmpty()) {
+      System.err.println("FATAL DATABASE_URL is required when DIRECTOR_ENV=production");
+      return Optional.empty();
+    }
+    return Preflight.check(effective, false);
   }
 }

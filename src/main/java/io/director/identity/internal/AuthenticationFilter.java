@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.MDC;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -35,8 +36,13 @@ public class AuthenticationFilter extends OncePerRequestFilter {
   private final ApiKeys keys;
   private final RateLimits rateLimits;
   private final DirectorConfig config;
+  private final SecurityAudit audit;
+  private final ClientAddresses addresses;
 
-  AuthenticationFilter(Accounts accounts, ApiKeys keys, RateLimits rateLimits, DirectorConfig config) {
+  AuthenticationFilter(Accounts accounts, ApiKeys keys, RateLimits rateLimits, DirectorConfig config, SecurityAudit audit,
+      ClientAddresses addresses) {
+    this.audit = audit;
+    this.addresses = addresses;
     this.accounts = accounts;
     this.keys = keys;
     this.rateLimits = rateLimits;
@@ -62,10 +68,19 @@ public class AuthenticationFilter extends OncePerRequestFilter {
           "authentication required: send Authorization: Bearer <token or API key> or X-API-Key");
       return;
     }
+    try {
+      authenticateAndContinue(credential.get(), request, response, chain);
+    } catch (DataAccessResourceFailureException e) {
+      response.setHeader("Retry-After", "5");
+      Problems.write(response, request, 503, "platform.database-unavailable", "The database is unavailable; retry shortly");
+    }
+  }
+
+  private void authenticateAndContinue(String token, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
     Principal principal;
     IdentityConfig.RateLimit limit;
     String bucket;
-    String token = credential.get();
     if (token.startsWith(ApiKeys.PREFIX)) {
       Optional<ApiKeys.Authenticated> key = keys.authenticate(token);
       if (key.isEmpty()) {
@@ -94,6 +109,8 @@ public class AuthenticationFilter extends OncePerRequestFilter {
       return;
     }
     if (isMetrics(request) && !principal.has(Scope.METRICS_READ)) {
+      audit.record("permission_denied", principal.tenantId(), principal.label(), addresses.of(request),
+          java.util.Map.of("code", "identity.missing-scope", "method", request.getMethod(), "path", request.getRequestURI()));
       Problems.write(response, request, 403, "identity.missing-scope", "this action needs the metrics:read scope");
       return;
     }

@@ -4,6 +4,8 @@ import io.director.shared.DirectorException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -32,10 +34,16 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 @RestControllerAdvice
 class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+  private final ApplicationEventPublisher events;
+
+  ProblemDetailsAdvice(ApplicationEventPublisher events) {
+    this.events = events;
+  }
 
   @ExceptionHandler(DirectorException.class)
   ResponseEntity<Object> director(DirectorException e, HttpServletRequest request) {
     log.warn("{} {}: {}", e.kind().status(), e.code(), e.getMessage());
+    events.publishEvent(new RequestRejected(e.kind().status(), e.code(), request));
     return respond(HttpStatusCode.valueOf(e.kind().status()), e.code(), e.getMessage(), new HttpHeaders(), request);
   }
 
@@ -48,6 +56,15 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
   @ExceptionHandler(BodySizeLimitFilter.BodyTooLargeException.class)
   ResponseEntity<Object> tooLarge(BodySizeLimitFilter.BodyTooLargeException e, HttpServletRequest request) {
     return respond(HttpStatusCode.valueOf(413), "request.body-too-large", "The request body is too large", new HttpHeaders(), request);
+  }
+
+  @ExceptionHandler(DataAccessResourceFailureException.class)
+  ResponseEntity<Object> databaseUnavailable(DataAccessResourceFailureException e, HttpServletRequest request) {
+    log.warn("database unavailable on {} {}: {}", request.getMethod(), request.getRequestURI(), e.getMostSpecificCause().getMessage());
+    HttpHeaders headers = new HttpHeaders();
+    headers.set(HttpHeaders.RETRY_AFTER, "5");
+    return respond(HttpStatusCode.valueOf(503), "platform.database-unavailable",
+        "The database is unavailable; retry shortly", headers, request);
   }
 
   @ExceptionHandler(Exception.class)
