@@ -18,12 +18,12 @@ class GracefulShutdownIT {
 
   @Test
   void sigtermFinishesTheRequestInFlightThenExitsZero() throws Exception {
-    DirectorProcess director = DirectorProcess.serve(Files.createTempDirectory("director-shutdown"), Map.of("SHUTDOWN_TIMEOUT", "20s"));
-    byte[] body = "{\"PORT\": \"8080\"}".getBytes(StandardCharsets.UTF_8);
+    DirectorProcess director = DirectorProcess.serve(Files.createTempDirectory("director-shutdown"), Map.of("SHUTDOWN_TIMEOUT", "20s", "PASSWORD_HASH_COST", "4"));
+    byte[] body = "{\"username\":\"late-user\",\"password\":\"a-long-enough-password\",\"tenant_id\":\"late\"}".getBytes(StandardCharsets.UTF_8);
     try (Socket socket = new Socket("127.0.0.1", director.port())) {
       socket.setSoTimeout(30_000);
       OutputStream out = socket.getOutputStream();
-      out.write(("POST /api/config/validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+      out.write(("POST /auth/register HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
           + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       out.write(body, 0, 5);
       out.flush();
@@ -37,11 +37,11 @@ class GracefulShutdownIT {
       out.flush();
       BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
       String status = in.readLine();
-      assertThat(status).isEqualTo("HTTP/1.1 200 ");
+      assertThat(status).isEqualTo("HTTP/1.1 201 ");
       String line;
       StringBuilder rest = new StringBuilder();
       while ((line = in.readLine()) != null) rest.append(line).append('\n');
-      assertThat(rest.toString()).contains("\"valid\":true");
+      assertThat(rest.toString()).contains("\"username\":\"late-user\"");
     }
     assertThat(director.awaitExit(Duration.ofSeconds(30))).isZero();
     assertThat(director.allOutput()).contains("embedded PostgreSQL stopped");
@@ -51,7 +51,7 @@ class GracefulShutdownIT {
   void aRequestThatOutlivesTheShutdownTimeoutDoesNotHoldTheProcess() throws Exception {
     DirectorProcess director = DirectorProcess.serve(Files.createTempDirectory("director-shutdown-timeout"), Map.of("SHUTDOWN_TIMEOUT", "2s"));
     try (Socket socket = new Socket("127.0.0.1", director.port())) {
-      socket.getOutputStream().write(("POST /api/config/validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+      socket.getOutputStream().write(("POST /auth/register HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
           + "Content-Length: 100\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
       socket.getOutputStream().flush();
       DirectorProcess.sleep(500);

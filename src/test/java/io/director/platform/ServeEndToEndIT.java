@@ -3,6 +3,7 @@ package io.director.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.director.testing.Api;
 import io.director.testing.DirectorProcess;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,6 +25,8 @@ class ServeEndToEndIT {
   static final String ALLOWED_ORIGIN = "https://console.example.test";
   static Path workDir;
   static DirectorProcess director;
+  static Api api;
+  static String bearer;
 
   @BeforeAll
   static void start() throws Exception {
@@ -31,7 +34,10 @@ class ServeEndToEndIT {
     director = DirectorProcess.serve(workDir, Map.of(
         "DIRECTOR_SECRET", SECRET,
         "ALLOWED_ORIGINS", ALLOWED_ORIGIN,
-        "MAX_REQUEST_BODY_SIZE", "4KiB"));
+        "MAX_REQUEST_BODY_SIZE", "4KiB",
+        "PASSWORD_HASH_COST", "4"));
+    api = new Api(director);
+    bearer = api.registerTenant("e2e", "e2e-admin").bearer();
   }
 
   @AfterAll
@@ -66,8 +72,9 @@ class ServeEndToEndIT {
   @Test
   void prometheusMetricsCoverRoutesJvmPoolAndProcess() throws Exception {
     director.get("/api/health/live");
-    director.get("/no/such/route");
-    HttpResponse<String> response = director.get("/metrics");
+    authorized("/no/such/route");
+    assertThat(director.get("/metrics").statusCode()).as("metrics need credentials on the main port").isEqualTo(401);
+    HttpResponse<String> response = authorized("/metrics");
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
     String text = response.body();
@@ -82,7 +89,7 @@ class ServeEndToEndIT {
   @Test
   void metricsJsonHasTheCoreFigures() throws Exception {
     director.get("/api/health");
-    HttpResponse<String> response = director.get("/metrics/json");
+    HttpResponse<String> response = authorized("/metrics/json");
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode body = JSON.readTree(response.body());
     assertThat(body.get("http").get("requests").asLong()).isPositive();
@@ -130,19 +137,21 @@ class ServeEndToEndIT {
     HttpResponse<String> response = director.get("/robots.txt");
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("Disallow: /");
-    assertProblem(director.get("/static/robots.txt"), 404, "request.unknown-route");
+    assertProblem(authorized("/static/robots.txt"), 404, "request.unknown-route");
   }
 
   @Test
   void unknownRouteIs404ProblemJson() throws Exception {
-    assertProblem(director.get("/api/nothing-here"), 404, "request.unknown-route");
+    assertProblem(authorized("/api/nothing-here"), 404, "request.unknown-route");
+    assertProblem(director.get("/api/nothing-here"), 401, "identity.unauthenticated");
   }
 
   @Test
   void wrongMethodIs405ProblemJsonWithAllow() throws Exception {
-    HttpResponse<String> response = director.send(HttpRequest.newBuilder(director.uri("/api/health")).DELETE());
+    HttpResponse<String> response = director.send(HttpRequest.newBuilder(director.uri("/api/keys")).header("Authorization", bearer)
+        .PUT(HttpRequest.BodyPublishers.noBody()));
     assertProblem(response, 405, "request.method-not-allowed");
-    assertThat(response.headers().firstValue("Allow")).hasValueSatisfying(v -> assertThat(v).contains("GET"));
+    assertThat(response.headers().firstValue("Allow")).hasValueSatisfying(v -> assertThat(v).contains("GET").contains("POST"));
   }
 
   @Test
@@ -156,6 +165,7 @@ class ServeEndToEndIT {
     byte[] big = ("{\"PORT\":\"" + "9".repeat(9000) + "\"}").getBytes();
     HttpResponse<String> response = director.send(HttpRequest.newBuilder(director.uri("/api/config/validate"))
         .header("Content-Type", "application/json")
+        .header("Authorization", bearer)
         .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))));
     assertProblem(response, 413, "request.body-too-large");
   }
@@ -179,7 +189,7 @@ class ServeEndToEndIT {
 
   @Test
   void securityHeadersAreOnEveryResponse() throws Exception {
-    for (String path : List.of("/api/health", "/api/nothing-here", "/metrics")) {
+    for (String path : List.of("/api/health", "/api/nothing-here", "/metrics", "/auth/me")) {
       HttpResponse<String> response = director.get(path);
       assertThat(response.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
       assertThat(response.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v).contains("frame-ancestors 'none'"));
@@ -214,8 +224,12 @@ class ServeEndToEndIT {
   }
 
   private static HttpResponse<String> post(String path, String contentType, String body) throws Exception {
-    return director.send(HttpRequest.newBuilder(director.uri(path)).header("Content-Type", contentType)
+    return director.send(HttpRequest.newBuilder(director.uri(path)).header("Content-Type", contentType).header("Authorization", bearer)
         .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  private static HttpResponse<String> authorized(String path) throws Exception {
+    return director.send(HttpRequest.newBuilder(director.uri(path)).header("Authorization", bearer));
   }
 
   static void assertProblem(HttpResponse<String> response, int status, String code) throws Exception {
