@@ -98,7 +98,7 @@ public class Accounts {
   }
 
   public Tokens login(String username, String password, ClientInfo client) {
-    Optional<UserRecord> found = username == null || username.length() > 64 ? Optional.empty() : users.byUsername(username);
+    Optional<UserRecord> found = Usernames.valid(username) ? users.byUsername(username) : Optional.empty();
     boolean ok = passwords.matches(password, found.map(UserRecord::passwordHash).orElse(null));
     if (!ok || found.get().disabled()) {
       audit.record("login_failed", found.map(UserRecord::tenantId).orElse(null), found.map(u -> "user:" + u.id()).orElse(null), client,

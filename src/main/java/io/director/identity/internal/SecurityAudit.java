@@ -24,6 +24,11 @@ public class SecurityAudit {
     this.clock = clock;
   }
 
+  /** PostgreSQL text cannot hold NUL; hostile input must not turn an audit write into an error. */
+  private static String clean(String s) {
+    return s == null ? null : s.replace("\u0000", "");
+  }
+
   public void record(String type, String tenantId, String actor, ClientInfo client, Map<String, ?> details) {
     jdbc.sql("""
             INSERT INTO audit_events (occurred_at, type, tenant_id, actor, ip, user_agent, details)
@@ -31,10 +36,10 @@ public class SecurityAudit {
         .param("at", Timestamp.from(clock.instant()))
         .param("type", type)
         .param("tenant", tenantId)
-        .param("actor", actor)
         .param("ip", client.ip())
-        .param("ua", client.userAgent())
-        .param("details", JSON.writeValueAsString(details))
+        .param("ua", clean(client.userAgent()))
+        .param("actor", clean(actor))
+        .param("details", JSON.writeValueAsString(details).replace("\\u0000", ""))
         .update();
     log.atInfo().addKeyValue("audit", type).addKeyValue("tenant", String.valueOf(tenantId)).addKeyValue("actor", String.valueOf(actor))
         .log("audit {}", type);

@@ -9,6 +9,10 @@ final class Usernames {
 
   private Usernames() {}
 
+  static boolean valid(String username) {
+    return username != null && NAME.matcher(username).matches();
+  }
+
   static String check(String username) {
     if (username == null || !NAME.matcher(username).matches()) {
       throw DirectorException.invalid("identity.invalid-username",

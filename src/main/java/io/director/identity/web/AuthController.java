@@ -7,6 +7,7 @@ import io.director.identity.internal.ClientAddresses;
 import io.director.identity.internal.IdentityConfig;
 import io.director.identity.internal.RateLimits;
 import io.director.identity.internal.Tokens;
+import io.director.shared.Crypto;
 import io.director.shared.DirectorException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -62,8 +63,9 @@ class AuthController {
     limit("auth-ip", "auth-ip:" + client.ip(), response);
     required(body.username(), "username");
     required(body.password(), "password");
-    String user = body.username().length() > 64 ? body.username().substring(0, 64) : body.username();
-    limit("auth-user", "auth-user:" + user.toLowerCase(Locale.ROOT), response);
+    // hashed: any text a client sends becomes a safe, fixed-size bucket key
+    String user = java.util.HexFormat.of().formatHex(Crypto.sha256(body.username().toLowerCase(Locale.ROOT)));
+    limit("auth-user", "auth-user:" + user, response);
     return accounts.login(body.username(), body.password(), client);
   }
 
