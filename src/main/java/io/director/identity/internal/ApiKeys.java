@@ -105,11 +105,14 @@ public class ApiKeys {
   }
 
   public void revoke(Principal principal, UUID id, ClientInfo client) {
+    if (principal.kind() != Principal.Kind.USER && !principal.globalAdmin()) {
+      throw new DirectorException(ProblemKind.FORBIDDEN, "identity.keys-need-user", "API keys are managed by users, not by other keys");
+    }
     int n = jdbc.sql("""
             UPDATE api_keys SET revoked_at = :now
-            WHERE id = :id AND tenant_id = :tenant AND revoked_at IS NULL AND (:all OR created_by = :user)""")
+            WHERE id = :id AND (:global OR tenant_id = :tenant) AND revoked_at IS NULL AND (:all OR created_by = :user)""")
         .param("now", Timestamp.from(clock.instant())).param("id", id).param("tenant", principal.tenantId())
-        .param("all", principal.tenantAdmin()).param("user", principal.userId())
+        .param("global", principal.globalAdmin()).param("all", principal.tenantAdmin()).param("user", principal.userId())
         .update();
     if (n == 0) throw DirectorException.notFound("identity.key-not-found", "no such API key");
     audit.record("api_key_revoked", principal.tenantId(), principal.label(), client, Map.of("key", id.toString()));
