@@ -136,6 +136,13 @@ public final class DirectorProcess implements AutoCloseable {
     return String.join("\n", stdout()) + "\n" + String.join("\n", stderr());
   }
 
+  /** Writes {@code text} to the process's standard input and closes it. */
+  public DirectorProcess input(String text) throws IOException {
+    process.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+    process.getOutputStream().close();
+    return this;
+  }
+
   public long pid() {
     return process.pid();
   }

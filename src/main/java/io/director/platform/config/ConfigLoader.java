@@ -102,6 +102,8 @@ public final class ConfigLoader {
     if (min != null && max != null && min > max) {
       problems.add("DATABASE_POOL_MIN (" + min + ") must not exceed DATABASE_POOL_MAX (" + max + ")");
     }
+    Integer cost = intOf(values.get("PASSWORD_HASH_COST"));
+    if (cost != null && (cost < 4 || cost > 31)) problems.add("PASSWORD_HASH_COST must be between 4 and 31, got " + cost);
     Integer port = intOf(values.get("PORT"));
     Integer management = intOf(values.get("MANAGEMENT_PORT"));
     if (port != null && port.equals(management)) {

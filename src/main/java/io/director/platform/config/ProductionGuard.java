@@ -35,6 +35,8 @@ public final class ProductionGuard {
         () -> out.add("DIRECTOR_SECRET is required when DIRECTOR_ENV=production (32+ random characters)"));
     config.raw("PASSWORD_MIN_LENGTH").filter(v -> v.matches("\\d+") && Integer.parseInt(v) < 12).ifPresent(v ->
         out.add("PASSWORD_MIN_LENGTH is " + v + "; production requires at least 12"));
+    config.raw("PASSWORD_HASH_COST").filter(v -> v.matches("\\d+") && Integer.parseInt(v) < 10).ifPresent(v ->
+        out.add("PASSWORD_HASH_COST is " + v + "; production requires at least 10"));
     if (config.raw("BASE_URL").isEmpty()) {
       out.add("BASE_URL is required when DIRECTOR_ENV=production (the public URL clients use)");
     }

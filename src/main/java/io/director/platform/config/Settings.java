@@ -33,7 +33,7 @@ public final class Settings {
           Setting.of("HEALTH_CHECK_TIMEOUT", DURATION, "2s", "How long a health check may take before it counts as failed."),
           new Setting("DIRECTOR_REGISTRATION", CHOICE, java.util.Optional.empty(), "open: anyone may register (creating tenants); closed: only admins create users. Default open in development, closed in production.", List.of("open", "closed")),
           Setting.of("PASSWORD_MIN_LENGTH", COUNT, null, "Shortest password accepted. Default 8 in development, 12 in production (never less there)."),
-          Setting.of("PASSWORD_HASH_COST", COUNT, "12", "bcrypt cost factor (log2 rounds, 10-16) for password hashes."),
+          Setting.of("PASSWORD_HASH_COST", COUNT, "12", "bcrypt cost factor for password hashes (log2 rounds, 4-31; at least 10 in production)."),
           Setting.of("ACCESS_TOKEN_TTL", DURATION, "15m", "Lifetime of a JWT access token."),
           Setting.of("SESSION_TIMEOUT", DURATION, "7d", "Lifetime of a login session and its refresh tokens."),
           Setting.of("MAX_SESSIONS", COUNT, "10", "Login sessions a user may hold; logging in beyond it ends the oldest."),
