@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 /** {@code director health [--url URL]}: asks a running Director how it is; exit 0 only when ok. */
 @Command(name = "health", mixinStandardHelpOptions = true, description = "Query a running Director's health.")
 public final class HealthCommand implements Callable<Integer> {
-  @Option(names = "--url", paramLabel = "URL", description = "Director's base URL (default: http://127.0.0.1:PORT).")
+  @Option(names = "--url", paramLabel = "URL", description = "Director's base URL (default: DIRECTOR_URL, else http://127.0.0.1:PORT).")
   String url;
 
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "Give up after this many seconds (default: ${DEFAULT-VALUE}).")
@@ -24,8 +24,8 @@ public final class HealthCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String base = url;
-    if (base == null) {
+    String base = url != null ? url : System.getenv("DIRECTOR_URL");
+    if (base == null || base.isBlank()) {
       EffectiveConfig effective = config.load();
       base = "http://127.0.0.1:" + effective.raw("PORT").orElse("3673");
     }

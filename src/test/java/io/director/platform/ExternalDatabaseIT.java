@@ -99,7 +99,11 @@ class ExternalDatabaseIT {
     Path workDir = Files.createTempDirectory("director-migrate");
     DirectorProcess first = DirectorProcess.run(workDir, Map.of("DATABASE_URL", url("fresh")), "migrate");
     assertThat(first.awaitExit(Duration.ofSeconds(60))).isZero();
-    assertThat(first.stdout()).anySatisfy(l -> assertThat(l).startsWith("applied 1 migration(s); schema version 1"));
+    long migrations;
+    try (var files = Files.list(Path.of("src/main/resources/db/migration"))) {
+      migrations = files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql")).count();
+    }
+    assertThat(first.stdout()).contains("applied " + migrations + " migration(s); schema version " + migrations);
     DirectorProcess again = DirectorProcess.run(workDir, Map.of("DATABASE_URL", url("fresh")), "migrate");
     assertThat(again.awaitExit(Duration.ofSeconds(60))).isZero();
     assertThat(again.stdout()).anySatisfy(l -> assertThat(l).startsWith("applied 0 migration(s)"));
@@ -116,7 +120,7 @@ class ExternalDatabaseIT {
       a.awaitHealthy(Duration.ofSeconds(90));
       b.awaitHealthy(Duration.ofSeconds(90));
       try (Connection c = postgres.getDatabase("director_app", "shared").getConnection()) {
-        var migrations = c.createStatement().executeQuery("SELECT count(*) FROM flyway_schema_history WHERE version = '1' AND success");
+        var migrations = c.createStatement().executeQuery("SELECT count(*) FROM flyway_schema_history WHERE version = '1'");
         migrations.next();
         assertThat(migrations.getInt(1)).as("the schema was migrated once").isEqualTo(1);
         var live = c.createStatement().executeQuery("SELECT count(*) FROM director_instances WHERE stopped_at IS NULL");

@@ -4,7 +4,6 @@ import io.director.identity.ClientInfo;
 import io.director.identity.Principal;
 import io.director.identity.Role;
 import io.director.platform.config.DirectorConfig;
-import io.director.platform.config.EffectiveConfig;
 import io.director.shared.Crypto;
 import io.director.shared.DirectorException;
 import io.director.shared.ProblemKind;
@@ -35,13 +34,13 @@ public class Accounts {
   private final Jwt jwt;
 
   Accounts(UserStore users, SessionStore sessions, SecurityAudit audit, TransactionTemplate tx, Clock clock,
-      EffectiveConfig effective, DirectorConfig directorConfig) {
+      IdentityConfig config, DirectorConfig directorConfig) {
     this.users = users;
     this.sessions = sessions;
     this.audit = audit;
     this.tx = tx;
     this.clock = clock;
-    this.config = IdentityConfig.from(effective, directorConfig);
+    this.config = config;
     this.passwords = new Passwords(config.passwordHashCost(), config.passwordMinLength());
     this.jwt = new Jwt(directorConfig.secret().orElseThrow(), config.issuer(), clock);
   }
@@ -200,11 +199,7 @@ public class Accounts {
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
-    Instant now = clock.instant();
-    Optional<SessionStore.SessionRow> session = sessions.find(sessionId)
-        .filter(s -> s.userId().equals(userId) && s.revokedAt().isEmpty() && s.expiresAt().isAfter(now));
-    if (session.isEmpty()) return Optional.empty();
-    return users.byIdForAuthentication(userId).filter(u -> !u.disabled())
+    return sessions.liveUser(sessionId, userId, clock.instant())
         .map(u -> new Principal(Principal.Kind.USER, u.id(), u.id(), u.username(), u.tenantId(), u.role(), u.role().scopes(),
             Optional.of(sessionId)));
   }

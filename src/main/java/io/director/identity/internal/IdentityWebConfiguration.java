@@ -8,7 +8,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** Wires the principal resolver and client address resolution into Spring MVC. */
+/** The identity settings, client address resolution, and the principal resolver for Spring MVC. */
 @Configuration(proxyBeanMethods = false)
 class IdentityWebConfiguration implements WebMvcConfigurer {
 
@@ -18,7 +18,12 @@ class IdentityWebConfiguration implements WebMvcConfigurer {
   }
 
   @Bean
-  ClientAddresses clientAddresses(EffectiveConfig effective, DirectorConfig config) {
-    return new ClientAddresses(IdentityConfig.from(effective, config).trustedProxies());
+  IdentityConfig identityConfig(EffectiveConfig effective, DirectorConfig config) {
+    return IdentityConfig.from(effective, config);
+  }
+
+  @Bean
+  ClientAddresses clientAddresses(IdentityConfig config) {
+    return new ClientAddresses(config.trustedProxies());
   }
 }

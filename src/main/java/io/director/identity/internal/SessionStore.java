@@ -59,6 +59,15 @@ class SessionStore {
     return jdbc.sql("SELECT * FROM auth_sessions WHERE id = :id").param("id", id).query(SessionStore::map).optional();
   }
 
+  /** The user of a live session in one round trip: what every JWT-authenticated request needs. */
+  Optional<UserRecord> liveUser(UUID sessionId, UUID userId, Instant now) {
+    return jdbc.sql("""
+            SELECT u.* FROM auth_sessions s JOIN users u ON u.id = s.user_id
+            WHERE s.id = :sid AND s.user_id = :uid AND s.revoked_at IS NULL AND s.expires_at > :now AND NOT u.disabled""")
+        .param("sid", sessionId).param("uid", userId).param("now", ts(now))
+        .query(UserStore::map).optional();
+  }
+
   void touch(UUID id, Instant now, Instant expiresAt) {
     jdbc.sql("UPDATE auth_sessions SET last_used_at = :now, expires_at = :exp WHERE id = :id")
         .param("now", ts(now)).param("exp", ts(expiresAt)).param("id", id).update();
