@@ -2,14 +2,18 @@ package io.director.identity.internal;
 
 import io.director.shared.DirectorException;
 import io.director.shared.ProblemKind;
+import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -21,7 +25,14 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class RateLimits {
+  private static final int CACHED_PROXIES = 10_000;
   private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
+  private final Map<String, Bucket> proxies = new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
+      return size() > CACHED_PROXIES;
+    }
+  };
 
   RateLimits(DataSource dataSource) {
     this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
@@ -42,7 +53,7 @@ public class RateLimits {
     BucketConfiguration config = BucketConfiguration.builder()
         .addLimit(b -> b.capacity(limit.capacity()).refillGreedy(limit.capacity(), limit.window()))
         .build();
-    ConsumptionProbe probe = buckets.builder().build(key, () -> config).tryConsumeAndReturnRemaining(1);
+    ConsumptionProbe probe = bucket(key, limit, config).tryConsumeAndReturnRemaining(1);
     long resetSeconds = Math.max(1, (probe.getNanosToWaitForReset() + 999_999_999L) / 1_000_000_000L);
     response.setHeader("RateLimit-Policy", "\"" + limit.policy() + "\";q=" + limit.capacity() + ";w=" + limit.window().toSeconds());
     response.setHeader("RateLimit", "\"" + limit.policy() + "\";r=" + probe.getRemainingTokens() + ";t=" + resetSeconds);
@@ -51,6 +62,18 @@ public class RateLimits {
       response.setHeader("Retry-After", Long.toString(retryAfter));
       throw new DirectorException(ProblemKind.RATE_LIMITED, "identity.rate-limited",
           "rate limit '" + limit.policy() + "' exceeded; retry after " + retryAfter + " s");
+    }
+  }
+
+  /**
+   * Bucket proxies are kept so that Bucket4j's batching can merge concurrent requests on one hot
+   * bucket into a single database transaction; the state itself always lives in PostgreSQL.
+   */
+  private Bucket bucket(String key, Limit limit, BucketConfiguration config) {
+    String cacheKey = key + "|" + limit.capacity() + "/" + limit.window().toMillis();
+    synchronized (proxies) {
+      return proxies.computeIfAbsent(cacheKey,
+          k -> buckets.builder().withOptimization(Optimizations.batching()).build(key, () -> config));
     }
   }
 
