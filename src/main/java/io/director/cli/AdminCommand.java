@@ -1,8 +1,7 @@
 package io.director.cli;
 
 import io.director.identity.Role;
-import io.director.identity.internal.Accounts;
-import io.director.identity.internal.AdminBootstrap;
+import io.director.identity.OfflineAdministration;
 import io.director.platform.config.DirectorConfig;
 import io.director.platform.config.EffectiveConfig;
 import io.director.shared.DirectorException;
@@ -44,9 +43,9 @@ public final class AdminCommand implements Runnable {
       }
       String password = Passwords.read("Password for " + username + ": ");
       try {
-        Accounts.UserView user = Databases.withMigratedDatabase(config.get(),
-            (ds, migration) -> AdminBootstrap.createUser(ds, effective, config.get(), username, password, tenant, parsedRole));
-        System.out.println("created " + user.role() + " " + user.username() + " in tenant " + user.tenant_id() + " (id " + user.id() + ")");
+        OfflineAdministration.CreatedUser user = Databases.withMigratedDatabase(config.get(),
+            (ds, migration) -> OfflineAdministration.createUser(ds, effective, config.get(), username, password, tenant, parsedRole));
+        System.out.println("created " + user.role().wire() + " " + user.username() + " in tenant " + user.tenantId() + " (id " + user.id() + ")");
         return ExitCodes.OK;
       } catch (DirectorException e) {
         System.err.println("director: " + e.getMessage());

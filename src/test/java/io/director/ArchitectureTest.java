@@ -1,0 +1,54 @@
+package io.director;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The module boundaries of the house style, checked on every build. */
+class ArchitectureTest {
+  static JavaClasses classes;
+
+  @BeforeAll
+  static void load() {
+    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.director");
+  }
+
+  @Test
+  void sharedDependsOnNoModule() {
+    noClasses().that().resideInAPackage("io.director.shared..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.director.platform..", "io.director.identity..", "io.director.cli..")
+        .check(classes);
+  }
+
+  @Test
+  void thePlatformKnowsNothingOfTheCapabilitiesAboveIt() {
+    noClasses().that().resideInAPackage("io.director.platform..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.director.identity..", "io.director.cli..")
+        .check(classes);
+  }
+
+  @Test
+  void identityDoesNotReachIntoTheCli() {
+    noClasses().that().resideInAPackage("io.director.identity..")
+        .should().dependOnClassesThat().resideInAPackage("io.director.cli..")
+        .check(classes);
+  }
+
+  @Test
+  void noModuleReachesIntoAnothersInternals() {
+    noClasses().that().resideOutsideOfPackage("io.director.identity..")
+        .should().dependOnClassesThat().resideInAPackage("io.director.identity.internal..")
+        .check(classes);
+  }
+
+  @Test
+  void webControllersAreUsedOnlyByTheirModule() {
+    noClasses().that().resideOutsideOfPackage("io.director.identity..")
+        .should().dependOnClassesThat().resideInAPackage("io.director.identity.web..")
+        .check(classes);
+  }
+}
