@@ -44,6 +44,7 @@ public final class Settings {
           Setting.of("AUTH_RATE_LIMIT_MAX_ATTEMPTS", COUNT, "5", "Login (and registration) attempts per client IP and per username per window."),
           Setting.of("AUTH_RATE_LIMIT_WINDOW_SECONDS", COUNT, "60", "Window of the /auth rate limit, in seconds."),
           Setting.of("TRUSTED_PROXIES", CIDRS, null, "Comma-separated proxy addresses or CIDRs whose X-Forwarded-For is believed for the client IP."),
+          Setting.of("ALLOWED_STDIO_COMMANDS", STRING, "npx,uvx,node,python3,java", "Comma-separated commands a stdio upstream may run (unless DANGEROUSLY_ALLOW_ARBITRARY_STDIO_SERVERS)."),
           Setting.of("DANGEROUSLY_ALLOW_ARBITRARY_STDIO_SERVERS", BOOL, "false", "Development only: allow any command as a stdio MCP server. Refused in production."),
           Setting.of("DANGEROUSLY_ALLOW_INSECURE_HTTP_SERVERS", BOOL, "false", "Development only: allow plain-http and private-network upstream MCP servers. Refused in production."),
           Setting.of("DANGEROUSLY_ALLOW_UNSANDBOXED_SESSIONS", BOOL, "false", "Development only: allow the unsandboxed process session driver. Refused in production."),
