@@ -46,6 +46,14 @@ class AuthorizationMatrixIT {
       POST   /api/config/validate       cfg 401  200    200    200      200     200     200   200  200
       DELETE /auth/sessions/{member-session} - 401 404  204    404      404     404     404   403  403
       GET    /api/health                -   200  200    200    200      200     200     200   200  200
+      GET    /api/playbooks             -   401  200    200    200      200     200     200   200  403
+      POST   /api/playbooks             pb  401  403    201    201      201     201     201   201  403
+      GET    /api/playbooks/{playbook}  -   401  200    200    404      200     404     404   200  403
+      GET    /api/playbooks/{playbook}/export - 401 200  200    404      200     404     404   200  403
+      PATCH  /api/playbooks/{playbook}  desc 401 403    200    404      200     404     404   200  403
+      POST   /api/playbooks/{playbook}/servers server 401 403 201 404   201     404     404   201  403
+      GET    /api/playbooks/{playbook}/servers - 401 200 200   404      200     404     404   200  403
+      DELETE /api/playbooks/{victim-playbook} - 401 403  204    404      204     404     404   204  403
       POST   /auth/logout-all           -   401  200    200    200      200     200     200   403  403
       """;
 
@@ -55,6 +63,7 @@ class AuthorizationMatrixIT {
   static Api.Login tenantAdmin;
   static Api.Login viewer;
   static String memberName;
+  static String playbook;
 
   @BeforeAll
   static void start() throws Exception {
@@ -71,6 +80,7 @@ class AuthorizationMatrixIT {
     Api.Login otherAdmin = api.registerTenant("matrix-b", "matrix-b-admin");
     Api.Login otherMember = api.addUser(otherAdmin, "matrix-b-member", "member");
     Api.Login admin = api.login("root-admin");
+    playbook = api.json(api.call("POST", "/api/playbooks", tenantAdmin.bearer(), Map.of("name", "matrix-playbook")), 201).get("id").asString();
     auth.put("anon", null);
     auth.put("viewer", viewer.bearer());
     auth.put("member", member.bearer());
@@ -132,6 +142,11 @@ class AuthorizationMatrixIT {
     if (template.contains("{tenant-key}")) {
       return template.replace("{tenant-key}", api.createKey(tenantAdmin, "victim", List.of("memory:read")).get("id").asString());
     }
+    if (template.contains("{playbook}")) return template.replace("{playbook}", playbook);
+    if (template.contains("{victim-playbook}")) {
+      return template.replace("{victim-playbook}", api.json(api.call("POST", "/api/playbooks", tenantAdmin.bearer(),
+          Map.of("name", "victim-" + UUID.randomUUID())), 201).get("id").asString());
+    }
     if (template.contains("{viewer}")) return template.replace("{viewer}", api.userId(viewer));
     if (template.contains("{member-session}")) {
       Api.Login fresh = api.login(memberName);
@@ -150,6 +165,9 @@ class AuthorizationMatrixIT {
       case "user" -> Map.of("username", "m-" + UUID.randomUUID().toString().substring(0, 8), "password", Api.PASSWORD, "role", "viewer");
       case "role" -> Map.of("role", "viewer");
       case "cfg" -> Map.of("PORT", "8080");
+      case "pb" -> Map.of("name", "pb-" + UUID.randomUUID());
+      case "desc" -> Map.of("description", "changed by the matrix");
+      case "server" -> Map.of("name", "s-" + UUID.randomUUID().toString().substring(0, 8), "transport", "stdio", "command", "npx");
       default -> null;
     };
   }
