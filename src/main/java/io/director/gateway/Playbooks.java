@@ -44,6 +44,11 @@ public class Playbooks {
     return store.find(principal.require(Scope.PLAYBOOKS_READ).tenantId(), id).orElseThrow(Playbooks::notFound);
   }
 
+  /** The playbook an MCP client connects to: needs mcp:connect, and only within the caller's tenant. */
+  public Optional<Playbook> forMcp(Principal principal, UUID id) {
+    return principal.has(Scope.MCP_CONNECT) ? store.find(principal.tenantId(), id) : Optional.empty();
+  }
+
   /** Creates a playbook from a document that may already list servers and prompts. */
   public Playbook create(Principal principal, JsonNode doc) {
     String tenant = principal.require(Scope.PLAYBOOKS_WRITE).tenantId();

@@ -1,0 +1,157 @@
+package io.director.gateway.mcp;
+
+import io.director.gateway.Playbook;
+import io.director.gateway.PromptTemplate;
+import io.director.gateway.UpstreamServer;
+import io.director.platform.Version;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Answers one client request against one playbook: the handshake, ping, the aggregated tool list
+ * (namespaced, filtered, renamed; slow or dead upstreams left out rather than blocking the rest),
+ * tools/call routed to the owning upstream with its answer passed through untouched, and the
+ * playbook's own prompts.
+ */
+@Component
+public class McpDispatcher {
+  public static final List<String> PROTOCOL_VERSIONS = List.of("2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05");
+  private static final Logger log = LoggerFactory.getLogger(McpDispatcher.class);
+
+  private final Upstreams upstreams;
+
+  McpDispatcher(Upstreams upstreams) {
+    this.upstreams = upstreams;
+  }
+
+  /** The version to answer an initialize with: the client's when supported, else the newest. */
+  public static String negotiate(JsonNode params) {
+    String requested = params.path("protocolVersion").asString("");
+    return PROTOCOL_VERSIONS.contains(requested) ? requested : PROTOCOL_VERSIONS.get(0);
+  }
+
+  public ObjectNode initializeResult(Playbook playbook, String version) {
+    ObjectNode result = JsonRpc.NODES.objectNode().put("protocolVersion", version);
+    ObjectNode caps = result.putObject("capabilities");
+    caps.putObject("tools").put("listChanged", false);
+    caps.putObject("prompts").put("listChanged", false);
+    result.putObject("serverInfo").put("name", "director/" + playbook.name()).put("version", Version.current());
+    if (!playbook.description().isEmpty()) result.put("instructions", playbook.description());
+    return result;
+  }
+
+  /** The result of a request, or a {@link JsonRpc.Failure}. */
+  public JsonNode handle(Playbook playbook, String method, JsonNode params) {
+    return switch (method) {
+      case "ping" -> JsonRpc.NODES.objectNode();
+      case "tools/list" -> listTools(playbook);
+      case "tools/call" -> callTool(playbook, params);
+      case "prompts/list" -> listPrompts(playbook);
+      case "prompts/get" -> getPrompt(playbook, params);
+      case "resources/list" -> JsonRpc.NODES.objectNode().set("resources", JsonRpc.NODES.arrayNode());
+      case "resources/templates/list" -> JsonRpc.NODES.objectNode().set("resourceTemplates", JsonRpc.NODES.arrayNode());
+      default -> throw new JsonRpc.Failure(JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method);
+    };
+  }
+
+  /** A served tool: the client-facing definition and where it comes from. */
+  record Route(UpstreamServer server, String upstreamName, JsonNode definition) {}
+
+  Map<String, Route> routes(Playbook playbook) {
+    Duration deadline = upstreams.config().listDeadline();
+    Map<UpstreamServer, CompletableFuture<List<JsonNode>>> pending = new LinkedHashMap<>();
+    for (UpstreamServer server : playbook.servers()) {
+      if (!server.disabled()) pending.put(server, upstreams.tools(playbook.name(), server));
+    }
+    long until = System.nanoTime() + deadline.toNanos();
+    Map<String, Route> routes = new LinkedHashMap<>();
+    for (Map.Entry<UpstreamServer, CompletableFuture<List<JsonNode>>> e : pending.entrySet()) {
+      UpstreamServer server = e.getKey();
+      List<JsonNode> tools;
+      try {
+        tools = e.getValue().get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (Exception ex) {
+        log.debug("upstream {} left out of tools/list: {}", server.name(), Upstreams.rootMessage(ex));
+        continue; // fail open: the others still answer
+      }
+      for (JsonNode tool : tools) {
+        String name = tool.path("name").asString("");
+        if (name.isEmpty() || !server.tools().serves(name)) continue;
+        ObjectNode definition = ((ObjectNode) tool).deepCopy();
+        String exposed = server.namespaced(name);
+        definition.put("name", exposed);
+        server.tools().description(name).ifPresent(d -> definition.put("description", d));
+        routes.putIfAbsent(exposed, new Route(server, name, definition));
+      }
+    }
+    return routes;
+  }
+
+  private JsonNode listTools(Playbook playbook) {
+    ArrayNode tools = JsonRpc.NODES.arrayNode();
+    routes(playbook).values().forEach(r -> tools.add(r.definition()));
+    return JsonRpc.NODES.objectNode().set("tools", tools);
+  }
+
+  private JsonNode callTool(Playbook playbook, JsonNode params) {
+    String name = params.path("name").asString("");
+    if (name.isEmpty()) throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "tools/call needs params.name");
+    Route route = routes(playbook).get(name);
+    if (route == null) throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "Unknown tool: " + name);
+    ObjectNode forwarded = ((ObjectNode) params).deepCopy();
+    forwarded.put("name", route.upstreamName());
+    Duration timeout = upstreams.config().requestTimeout();
+    Upstream upstream = Upstreams.await(upstreams.connect(playbook.name(), route.server()), timeout, "upstream '" + route.server().name() + "'");
+    JsonNode response = Upstreams.await(upstream.request("tools/call", forwarded, timeout), timeout, "tool " + name);
+    if (response.has("error")) {
+      JsonNode error = response.get("error");
+      throw new JsonRpc.Failure(error.path("code").asInt(JsonRpc.INTERNAL_ERROR), error.path("message").asString("upstream error"));
+    }
+    return response.get("result");
+  }
+
+  private JsonNode listPrompts(Playbook playbook) {
+    ArrayNode prompts = JsonRpc.NODES.arrayNode();
+    for (PromptTemplate p : playbook.prompts()) {
+      ObjectNode prompt = prompts.addObject().put("name", p.name());
+      if (!p.description().isEmpty()) prompt.put("description", p.description());
+      ArrayNode args = prompt.putArray("arguments");
+      p.arguments().forEach(a -> {
+        ObjectNode arg = args.addObject().put("name", a.name()).put("required", a.required());
+        if (!a.description().isEmpty()) arg.put("description", a.description());
+      });
+    }
+    return JsonRpc.NODES.objectNode().set("prompts", prompts);
+  }
+
+  private JsonNode getPrompt(Playbook playbook, JsonNode params) {
+    String name = params.path("name").asString("");
+    PromptTemplate prompt = playbook.prompts().stream().filter(p -> p.name().equals(name)).findFirst()
+        .orElseThrow(() -> new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "Unknown prompt: " + name));
+    JsonNode args = params.path("arguments");
+    List<String> missing = new ArrayList<>();
+    String text = prompt.template();
+    for (PromptTemplate.Argument a : prompt.arguments()) {
+      Optional<String> value = args.hasNonNull(a.name()) ? Optional.of(args.get(a.name()).asString()) : Optional.empty();
+      if (value.isEmpty() && a.required()) missing.add(a.name());
+      text = text.replace("{{" + a.name() + "}}", value.orElse(""));
+    }
+    if (!missing.isEmpty()) throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "Missing required arguments: " + missing);
+    ObjectNode result = JsonRpc.NODES.objectNode();
+    if (!prompt.description().isEmpty()) result.put("description", prompt.description());
+    result.putArray("messages").addObject().put("role", "user").putObject("content").put("type", "text").put("text", text);
+    return result;
+  }
+}

@@ -1,0 +1,22 @@
+package io.director.gateway.mcp;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import tools.jackson.databind.JsonNode;
+
+/** A live connection to one upstream MCP server, already initialised. */
+public interface Upstream extends AutoCloseable {
+
+  /** Sends a request; completes with the whole response message (result or error). */
+  CompletableFuture<JsonNode> request(String method, JsonNode params, Duration timeout);
+
+  void notify(String method, JsonNode params);
+
+  /** The upstream's answer to initialize (capabilities, serverInfo, instructions). */
+  JsonNode initializeResult();
+
+  boolean alive();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,273 @@
+package io.director.gateway.mcp;
+
+import io.director.gateway.UpstreamServer;
+import io.director.gateway.UpstreamTransport;
+import io.director.platform.config.DirectorConfig;
+import io.director.platform.config.EffectiveConfig;
+import io.director.shared.Crypto;
+import jakarta.annotation.PreDestroy;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The running upstreams: one shared connection per upstream server (never one per client session),
+ * started on first use, restarted with exponential backoff after a crash, stopped when idle and on
+ * shutdown. An edit to a server's settings gives it a new fingerprint, so the next use starts a
+ * fresh process and the old one is stopped.
+ */
+@Component
+public class Upstreams {
+  private static final Logger log = LoggerFactory.getLogger(Upstreams.class);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+
+  private final McpConfig config;
+  private final Path workDir;
+  private final Map<UUID, Entry> entries = new ConcurrentHashMap<>();
+
+  Upstreams(EffectiveConfig effective, DirectorConfig directorConfig) {
+    this.config = McpConfig.from(effective);
+    this.workDir = Path.of(System.getProperty("java.io.tmpdir"));
+  }
+
+  public McpConfig config() {
+    return config;
+  }
+
+  /** What a client or operator sees of an upstream. */
+  public record State(String state, Optional<String> lastError) {}
+
+  /** One upstream server's connection and cached tool list. */
+  private final class Entry {
+    final UUID serverId;
+    volatile String fingerprint;
+    volatile StdioUpstream connection;
+    volatile CompletableFuture<StdioUpstream> starting;
+    volatile String state = "stopped";
+    volatile String lastError;
+    volatile List<JsonNode> tools;
+    volatile Instant lastUsed = Instant.now();
+    volatile int failures;
+    volatile Instant retryAt = Instant.EPOCH;
+
+    Entry(UUID serverId) {
+      this.serverId = serverId;
+    }
+  }
+
+  public State state(UpstreamServer server) {
+    Entry e = entries.get(server.id());
+    if (e == null || !fingerprint(server).equals(e.fingerprint)) return new State("stopped", Optional.empty());
+    return new State(e.state, Optional.ofNullable(e.lastError));
+  }
+
+  /** A live connection to the server, starting it when needed; fails fast while it is backing off. */
+  public CompletableFuture<Upstream> connect(String playbookLabel, UpstreamServer server) {
+    Entry e = entries.computeIfAbsent(server.id(), Entry::new);
+    String fp = fingerprint(server);
+    synchronized (e) {
+      e.lastUsed = Instant.now();
+      if (!fp.equals(e.fingerprint)) {
+        stop(e);
+        e.fingerprint = fp;
+        e.failures = 0;
+        e.retryAt = Instant.EPOCH;
+      }
+      if (e.connection != null && e.connection.alive()) return CompletableFuture.completedFuture(e.connection);
+      if (e.starting != null) return e.starting.thenApply(c -> c);
+      if (Instant.now().isBefore(e.retryAt)) {
+        return CompletableFuture.failedFuture(new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE,
+            "upstream '" + server.name() + "' is unavailable: " + e.lastError));
+      }
+      if (!(server.transport() instanceof UpstreamTransport.Stdio stdio)) {
+        e.state = "failed";
+        e.lastError = server.transport().kind() + " upstreams are not supported by this build yet";
+        return CompletableFuture.failedFuture(new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, e.lastError));
+      }
+      e.state = "starting";
+      String label = playbookLabel + "/" + server.name();
+      CompletableFuture<StdioUpstream> start = CompletableFuture.supplyAsync(() -> {
+        try {
+          return StdioUpstream.start(label, stdio, workDir, listener(e, fp), config.requestTimeout());
+        } catch (IOException ex) {
+          throw new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, ex.getMessage());
+        }
+      }, runnable -> Thread.ofVirtual().start(runnable));
+      e.starting = start;
+      start.whenComplete((connection, error) -> {
+        synchronized (e) {
+          e.starting = null;
+          if (error == null && fp.equals(e.fingerprint)) {
+            e.connection = connection;
+            e.state = "ready";
+            e.lastError = null;
+            e.failures = 0;
+            log.info("upstream {} ready (pid {})", label, connection.pid());
+          } else if (error == null) {
+            connection.close(); // edited while starting
+          } else {
+            failed(e, rootMessage(error));
+          }
+        }
+      });
+      return start.thenApply(c -> c);
+    }
+  }
+
+  /** The server's tools as the upstream lists them (all pages), cached until it says they changed. */
+  public CompletableFuture<List<JsonNode>> tools(String playbookLabel, UpstreamServer server) {
+    Entry existing = entries.get(server.id());
+    if (existing != null && existing.tools != null && fingerprint(server).equals(existing.fingerprint)
+        && existing.connection != null && existing.connection.alive()) {
+      existing.lastUsed = Instant.now();
+      return CompletableFuture.completedFuture(existing.tools);
+    }
+    return connect(playbookLabel, server).thenCompose(c -> listAll(c, new ArrayList<>(), null)).thenApply(list -> {
+      Entry e = entries.get(server.id());
+      if (e != null) e.tools = List.copyOf(list);
+      return list;
+    });
+  }
+
+  private CompletableFuture<List<JsonNode>> listAll(Upstream c, List<JsonNode> acc, String cursor) {
+    ObjectNode params = JsonRpc.NODES.objectNode();
+    if (cursor != null) params.put("cursor", cursor);
+    return c.request("tools/list", params, config.requestTimeout()).thenCompose(response -> {
+      if (response.has("error")) {
+        return CompletableFuture.failedFuture(new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE,
+            "tools/list failed upstream: " + response.get("error").path("message").asString("")));
+      }
+      JsonNode result = response.path("result");
+      result.path("tools").forEach(acc::add);
+      String next = result.hasNonNull("nextCursor") ? result.get("nextCursor").asString() : null;
+      return next != null && !next.isEmpty() && acc.size() < 10_000 ? listAll(c, acc, next) : CompletableFuture.completedFuture(acc);
+    });
+  }
+
+  private StdioUpstream.Listener listener(Entry e, String fp) {
+    return new StdioUpstream.Listener() {
+      @Override
+      public void onNotification(JsonNode message) {
+        if ("notifications/tools/list_changed".equals(message.path("method").asString(""))) e.tools = null;
+      }
+
+      @Override
+      public JsonNode onRequest(JsonNode message) {
+        return JsonRpc.error(message.get("id"), JsonRpc.METHOD_NOT_FOUND,
+            "Director does not forward " + message.path("method").asString("") + " requests to clients yet");
+      }
+
+      @Override
+      public void onExit(String reason) {
+        synchronized (e) {
+          if (!fp.equals(e.fingerprint) || "stopped".equals(e.state)) return;
+          e.connection = null;
+          e.tools = null;
+          failed(e, reason);
+        }
+      }
+    };
+  }
+
+  private void failed(Entry e, String reason) {
+    e.failures++;
+    e.state = "failed";
+    e.lastError = reason;
+    long backoffMs = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(16, e.failures - 1));
+    e.retryAt = Instant.now().plusMillis(backoffMs);
+    log.warn("upstream {} failed ({} in a row), next attempt in {} ms: {}", e.serverId, e.failures, backoffMs, reason);
+  }
+
+  private void stop(Entry e) {
+    StdioUpstream c = e.connection;
+    e.connection = null;
+    e.tools = null;
+    e.state = "stopped";
+    if (c != null) c.close();
+  }
+
+  /** Stops upstreams nobody used for MCP_UPSTREAM_IDLE_TIMEOUT. */
+  @Scheduled(fixedDelayString = "30s", initialDelayString = "30s")
+  void reapIdle() {
+    Instant cutoff = Instant.now().minus(config.upstreamIdle());
+    for (Entry e : entries.values()) {
+      synchronized (e) {
+        if (e.connection != null && e.lastUsed.isBefore(cutoff)) {
+          log.info("stopping idle upstream {}", e.serverId);
+          stop(e);
+        }
+      }
+    }
+  }
+
+  /** Processes of all running upstreams, for tests and diagnostics. */
+  public List<Long> pids() {
+    return entries.values().stream().map(e -> e.connection).filter(c -> c != null && c.alive()).map(StdioUpstream::pid).toList();
+  }
+
+  @PreDestroy
+  void closeAll() {
+    entries.values().forEach(e -> {
+      synchronized (e) {
+        stop(e);
+      }
+    });
+  }
+
+  /** Waits for a future with a deadline, mapping failures to JSON-RPC failures. */
+  public static <T> T await(CompletableFuture<T> future, Duration timeout, String what) {
+    try {
+      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, what + " did not answer within " + timeout.toMillis() + " ms");
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof JsonRpc.Failure f ? f : new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, what + " failed: " + rootMessage(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new JsonRpc.Failure(JsonRpc.INTERNAL_ERROR, "interrupted");
+    }
+  }
+
+  static String rootMessage(Throwable t) {
+    Throwable c = t;
+    while ((c instanceof java.util.concurrent.CompletionException || c instanceof ExecutionException) && c.getCause() != null) c = c.getCause();
+    if (c instanceof TimeoutException) return "timed out";
+    return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+  }
+
+  private static String fingerprint(UpstreamServer s) {
+    ObjectNode spec = JsonRpc.NODES.objectNode().put("kind", s.transport().kind());
+    switch (s.transport()) {
+      case UpstreamTransport.Stdio stdio -> {
+        spec.put("command", stdio.command());
+        ArrayNode args = spec.putArray("args");
+        stdio.args().forEach(args::add);
+        stdio.cwd().ifPresent(c -> spec.put("cwd", c));
+        ObjectNode env = spec.putObject("env");
+        stdio.env().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(en -> env.put(en.getKey(), en.getValue().value()));
+      }
+      case UpstreamTransport.StreamableHttp http -> spec.put("url", http.url().toString()).put("headers", http.headers().toString());
+      case UpstreamTransport.LegacySse sse -> spec.put("url", sse.url().toString()).put("headers", sse.headers().toString());
+    }
+    return HexFormat.of().formatHex(Crypto.sha256(JsonRpc.JSON.writeValueAsString(spec)));
+  }
+}

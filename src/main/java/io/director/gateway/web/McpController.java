@@ -1,0 +1,180 @@
+package io.director.gateway.web;
+
+import io.director.gateway.Playbook;
+import io.director.gateway.Playbooks;
+import io.director.gateway.mcp.JsonRpc;
+import io.director.gateway.mcp.McpDispatcher;
+import io.director.gateway.mcp.McpSessions;
+import io.director.identity.Principal;
+import io.director.identity.Scope;
+import io.director.platform.config.DirectorConfig;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+
+/**
+ * {@code /playbooks/{id}/mcp}: the playbook as one MCP server over Streamable HTTP (protocol
+ * 2025-03-26 … 2025-11-25). Every failure is a JSON-RPC error; a malformed message does not end the
+ * session.
+ */
+@RestController
+class McpController {
+  static final String SESSION_HEADER = "Mcp-Session-Id";
+  static final String VERSION_HEADER = "MCP-Protocol-Version";
+
+  private final Playbooks playbooks;
+  private final McpDispatcher dispatcher;
+  private final McpSessions sessions;
+  private final DirectorConfig config;
+
+  McpController(Playbooks playbooks, McpDispatcher dispatcher, McpSessions sessions, DirectorConfig config) {
+    this.playbooks = playbooks;
+    this.dispatcher = dispatcher;
+    this.sessions = sessions;
+    this.config = config;
+  }
+
+  @PostMapping("/playbooks/{id}/mcp")
+  ResponseEntity<String> post(Principal principal, @PathVariable String id, @RequestBody(required = false) String body,
+      HttpServletRequest request) {
+    Optional<ResponseEntity<String>> refused = refuse(request, principal);
+    if (refused.isPresent()) return refused.get();
+    String contentType = request.getContentType();
+    if (contentType == null || !MediaType.APPLICATION_JSON.isCompatibleWith(MediaType.parseMediaType(contentType))) {
+      return rpc(HttpStatus.UNSUPPORTED_MEDIA_TYPE, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Content-Type must be application/json"));
+    }
+    Optional<Playbook> playbook = playbook(principal, id);
+    if (playbook.isEmpty()) return rpc(HttpStatus.NOT_FOUND, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "No such playbook"));
+    JsonNode message;
+    try {
+      message = JsonRpc.JSON.readTree(body == null ? "" : body);
+    } catch (JacksonException e) {
+      return rpc(HttpStatus.BAD_REQUEST, JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: the body is not valid JSON"));
+    }
+    if (message == null || message.isMissingNode()) {
+      return rpc(HttpStatus.BAD_REQUEST, JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: the body is empty"));
+    }
+    String sessionId = request.getHeader(SESSION_HEADER);
+    if (message.isObject() && JsonRpc.isRequest(message) && "initialize".equals(message.get("method").asString())) {
+      String version = McpDispatcher.negotiate(message.path("params"));
+      McpSessions.Session session = sessions.open(playbook.get().id(), principal.id(), version);
+      return ResponseEntity.ok().header(SESSION_HEADER, session.id()).contentType(MediaType.APPLICATION_JSON)
+          .body(JsonRpc.JSON.writeValueAsString(JsonRpc.result(message.get("id"), dispatcher.initializeResult(playbook.get(), version))));
+    }
+    if (sessionId == null) {
+      return rpc(HttpStatus.BAD_REQUEST, JsonRpc.error(idOf(message), JsonRpc.INVALID_REQUEST,
+          "Mcp-Session-Id header is required; send initialize first"));
+    }
+    Optional<McpSessions.Session> session = sessions.find(sessionId, playbook.get().id(), principal.id());
+    if (session.isEmpty()) {
+      return rpc(HttpStatus.NOT_FOUND, JsonRpc.error(idOf(message), JsonRpc.INVALID_REQUEST, "Unknown or expired session; initialize again"));
+    }
+    String version = request.getHeader(VERSION_HEADER);
+    if (version != null && !McpDispatcher.PROTOCOL_VERSIONS.contains(version)) {
+      return rpc(HttpStatus.BAD_REQUEST, JsonRpc.error(idOf(message), JsonRpc.INVALID_REQUEST,
+          "Unsupported MCP-Protocol-Version " + version + "; supported: " + McpDispatcher.PROTOCOL_VERSIONS));
+    }
+    if (message.isArray()) {
+      ArrayNode responses = JsonRpc.NODES.arrayNode();
+      for (JsonNode m : message) {
+        JsonNode r = answer(playbook.get(), m);
+        if (r != null) responses.add(r);
+      }
+      if (message.isEmpty()) return rpc(HttpStatus.BAD_REQUEST, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Empty batch"));
+      return responses.isEmpty() ? ResponseEntity.accepted().build() : rpc(HttpStatus.OK, responses);
+    }
+    JsonNode response = answer(playbook.get(), message);
+    if (response == null) return ResponseEntity.accepted().build();
+    boolean invalid = response.has("error") && response.get("error").path("code").asInt() == JsonRpc.INVALID_REQUEST;
+    return rpc(invalid ? HttpStatus.BAD_REQUEST : HttpStatus.OK, response);
+  }
+
+  /** The response to one message, or null for notifications and client responses. */
+  private JsonNode answer(Playbook playbook, JsonNode m) {
+    if (JsonRpc.isNotification(m) || JsonRpc.isResponse(m)) return null;
+    if (!JsonRpc.isRequest(m) || !"2.0".equals(m.path("jsonrpc").asString("")) || !m.get("method").isString()) {
+      return JsonRpc.error(idOf(m), JsonRpc.INVALID_REQUEST, "Invalid Request: expected a JSON-RPC 2.0 request, notification or response");
+    }
+    JsonNode id = m.get("id");
+    if (!id.isString() && !id.isIntegralNumber()) return JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Invalid Request: id must be a string or integer");
+    JsonNode params = m.has("params") ? m.get("params") : JsonRpc.NODES.objectNode();
+    if (!params.isObject()) return JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "params must be an object");
+    try {
+      return JsonRpc.result(id, dispatcher.handle(playbook, m.get("method").asString(), params));
+    } catch (JsonRpc.Failure f) {
+      return JsonRpc.error(id, f.code(), f.getMessage());
+    }
+  }
+
+  @GetMapping("/playbooks/{id}/mcp")
+  ResponseEntity<String> get(Principal principal, @PathVariable String id, HttpServletRequest request) {
+    Optional<ResponseEntity<String>> refused = refuse(request, principal);
+    if (refused.isPresent()) return refused.get();
+    // no server-initiated stream yet: the transport lets a server answer 405 here
+    return ResponseEntity.status(HttpStatus.METHOD_NOT_ALLOWED).header("Allow", "POST, DELETE").build();
+  }
+
+  @DeleteMapping("/playbooks/{id}/mcp")
+  ResponseEntity<String> delete(Principal principal, @PathVariable String id, HttpServletRequest request) {
+    Optional<ResponseEntity<String>> refused = refuse(request, principal);
+    if (refused.isPresent()) return refused.get();
+    Optional<Playbook> playbook = playbook(principal, id);
+    String sessionId = request.getHeader(SESSION_HEADER);
+    if (playbook.isEmpty() || sessionId == null || !sessions.close(sessionId, playbook.get().id(), principal.id())) {
+      return rpc(HttpStatus.NOT_FOUND, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Unknown session"));
+    }
+    return ResponseEntity.noContent().build();
+  }
+
+  /** DNS-rebinding protection and the mcp:connect scope. */
+  private Optional<ResponseEntity<String>> refuse(HttpServletRequest request, Principal principal) {
+    String origin = request.getHeader("Origin");
+    if (origin != null && !originAllowed(origin)) {
+      return Optional.of(rpc(HttpStatus.FORBIDDEN, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Origin not allowed")));
+    }
+    if (!principal.has(Scope.MCP_CONNECT)) {
+      return Optional.of(rpc(HttpStatus.FORBIDDEN, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "this credential lacks the mcp:connect scope")));
+    }
+    return Optional.empty();
+  }
+
+  private boolean originAllowed(String origin) {
+    String o = origin.endsWith("/") ? origin.substring(0, origin.length() - 1) : origin;
+    if (config.allowedOrigins().contains(o) || config.allowedOrigins().contains("*")) return true;
+    return config.baseUrl().map(b -> {
+      URI u = b;
+      String own = u.getScheme() + "://" + u.getHost() + (u.getPort() >= 0 ? ":" + u.getPort() : "");
+      return own.equalsIgnoreCase(o);
+    }).orElse(false);
+  }
+
+  private Optional<Playbook> playbook(Principal principal, String id) {
+    try {
+      return playbooks.forMcp(principal, UUID.fromString(id));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static JsonNode idOf(JsonNode m) {
+    JsonNode id = m.isObject() ? m.get("id") : null;
+    return id != null && (id.isString() || id.isIntegralNumber()) ? id : null;
+  }
+
+  private static ResponseEntity<String> rpc(HttpStatus status, JsonNode body) {
+    return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(JsonRpc.JSON.writeValueAsString(body));
+  }
+}
