@@ -63,8 +63,8 @@ public final class StdioUpstream implements Upstream {
   }
 
   /** Starts the process and completes the MCP handshake, or fails within {@code timeout}. */
-  public static StdioUpstream start(String label, UpstreamTransport.Stdio spec, Path defaultCwd, Listener listener, Duration timeout)
-      throws IOException {
+  public static StdioUpstream start(String label, UpstreamTransport.Stdio spec, Path defaultCwd, Listener listener, Duration timeout,
+      java.util.function.Consumer<Process> spawned) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(spec.command());
     command.addAll(spec.args());
@@ -76,7 +76,9 @@ public final class StdioUpstream implements Upstream {
       if (own.containsKey(name)) env.put(name, own.get(name));
     }
     spec.env().forEach((k, v) -> env.put(k, v.value()));
-    StdioUpstream upstream = new StdioUpstream(label, pb.start(), listener);
+    Process process = pb.start();
+    spawned.accept(process);
+    StdioUpstream upstream = new StdioUpstream(label, process, listener);
     upstream.pumpStdout();
     upstream.pumpStderr();
     upstream.handshake(timeout);
@@ -269,6 +271,14 @@ public final class StdioUpstream implements Upstream {
   @Override
   public void close() {
     alive = false;
+    kill(process);
+    JsonRpc.Failure failure = new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, "upstream " + label + " was stopped");
+    pending.values().forEach(f -> f.completeExceptionally(failure));
+    pending.clear();
+  }
+
+  /** SIGTERM to a process and its descendants, SIGKILL to whatever is left after three seconds. */
+  public static void kill(Process process) {
     List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
     tree.forEach(ProcessHandle::destroy);
     process.destroy();
@@ -279,9 +289,6 @@ public final class StdioUpstream implements Upstream {
       process.destroyForcibly();
     }
     tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-    JsonRpc.Failure failure = new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, "upstream " + label + " was stopped");
-    pending.values().forEach(f -> f.completeExceptionally(failure));
-    pending.clear();
   }
 
   private static String describe(Throwable e) {

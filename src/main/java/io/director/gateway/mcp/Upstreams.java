@@ -43,6 +43,8 @@ public class Upstreams {
   private final McpConfig config;
   private final Path workDir;
   private final Map<UUID, Entry> entries = new ConcurrentHashMap<>();
+  /** Every child process ever started and not yet reaped, including ones still in their handshake. */
+  private final java.util.Set<Process> children = ConcurrentHashMap.newKeySet();
 
   Upstreams(EffectiveConfig effective, DirectorConfig directorConfig) {
     this.config = McpConfig.from(effective);
@@ -107,7 +109,7 @@ public class Upstreams {
       String label = playbookLabel + "/" + server.name();
       CompletableFuture<StdioUpstream> start = CompletableFuture.supplyAsync(() -> {
         try {
-          return StdioUpstream.start(label, stdio, workDir, listener(e, fp), config.requestTimeout());
+          return StdioUpstream.start(label, stdio, workDir, listener(e, fp), config.requestTimeout(), this::track);
         } catch (IOException ex) {
           throw new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, ex.getMessage());
         }
@@ -224,6 +226,11 @@ public class Upstreams {
     return entries.values().stream().map(e -> e.connection).filter(c -> c != null && c.alive()).map(StdioUpstream::pid).toList();
   }
 
+  private void track(Process process) {
+    children.add(process);
+    process.onExit().thenRun(() -> children.remove(process));
+  }
+
   @PreDestroy
   void closeAll() {
     entries.values().forEach(e -> {
@@ -231,6 +238,8 @@ public class Upstreams {
         stop(e);
       }
     });
+    // processes still in their handshake have no connection yet
+    List.copyOf(children).parallelStream().forEach(StdioUpstream::kill);
   }
 
   /** Waits for a future with a deadline, mapping failures to JSON-RPC failures. */
