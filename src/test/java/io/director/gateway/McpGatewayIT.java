@@ -184,7 +184,7 @@ class McpGatewayIT {
   }
 
   @Test
-  @Order(7)
+  @Order(6)
   void sessionsAndCredentialsAreChecked() throws Exception {
     McpClient noSession = new McpClient(director, playbook, bearer);
     assertThat(noSession.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").statusCode()).isEqualTo(400);
@@ -221,6 +221,41 @@ class McpGatewayIT {
   }
 
   @Test
+  @Order(7)
+  void toolsCanBeListedAndTriedFromTheApiAndEveryCallIsRecorded() throws Exception {
+    JsonNode overview = api.json(api.call("GET", "/api/playbooks/" + playbook + "/tools", bearer, null), 200);
+    assertThat(names(overview.get("tools"))).contains("everything__say");
+    assertThat(overview.get("tools").get(0).get("server").asString()).isEqualTo("everything");
+    assertThat(overview.get("servers").get(0).get("state").asString()).isEqualTo("ready");
+
+    JsonNode tried = api.json(api.call("POST", "/api/playbooks/" + playbook + "/tools/everything__say/call", bearer, Map.of("message", "from the API")), 200);
+    assertThat(tried.get("content").get(0).get("text").asString()).isEqualTo("Echo: from the API");
+    assertThat(api.call("POST", "/api/playbooks/" + playbook + "/tools/everything__missing/call", bearer, Map.of()).statusCode()).isEqualTo(404);
+
+    api.json(api.call("PATCH", "/api/playbooks/" + playbook, bearer, Map.of("record_arguments", true)), 200);
+    api.json(api.call("POST", "/api/playbooks/" + playbook + "/tools/everything__say/call", bearer, Map.of("message", "remember me")), 200);
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        api.json(api.call("GET", "/api/playbooks/" + playbook + "/calls", bearer, null), 200).get("calls").toString().contains("remember me"));
+    JsonNode calls = api.json(api.call("GET", "/api/playbooks/" + playbook + "/calls?limit=500", bearer, null), 200).get("calls");
+    JsonNode latest = calls.get(0);
+    assertThat(latest.get("tool").asString()).isEqualTo("everything__say");
+    assertThat(latest.get("server").asString()).isEqualTo("everything");
+    assertThat(latest.get("outcome").asString()).isEqualTo("ok");
+    assertThat(latest.get("principal").asString()).startsWith("user:");
+    assertThat(latest.get("bytes_in").asInt()).isPositive();
+    assertThat(latest.get("bytes_out").asInt()).isPositive();
+    assertThat(latest.get("arguments").get("message").asString()).isEqualTo("remember me");
+    assertThat(calls.get(1).get("arguments").isNull()).as("arguments are kept only once the playbook opts in").isTrue();
+    api.json(api.call("PATCH", "/api/playbooks/" + playbook, bearer, Map.of("record_arguments", false)), 200);
+
+    String metrics = api.call("GET", "/metrics", bearer, null).body();
+    assertThat(metrics).containsPattern("director_tool_calls_total\\{[^}]*outcome=\"ok\"[^}]*tool=\"everything__say\"");
+    assertThat(metrics).contains("director_tool_call_duration_seconds_bucket");
+    assertThat(metrics).containsPattern("director_upstreams\\{[^}]*state=\"ready\"[^}]*\\} [1-9]");
+    assertThat(metrics).contains("director_mcp_sessions_active");
+  }
+
+  @Test
   @Order(8)
   void aKilledUpstreamFailsCallsFastAndComesBack() throws Exception {
     McpClient client = new McpClient(director, playbook, bearer);
@@ -252,7 +287,8 @@ class McpGatewayIT {
     JsonNode tools = client.request("tools/list", null).get("result").get("tools");
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
     assertThat(names(tools)).containsExactly("good__echo");
-    JsonNode status = api.json(api.call("GET", "/api/playbooks/" + hanging, bearer, null), 200);
-    assertThat(status.get("servers")).hasSize(2);
+    JsonNode status = api.json(api.call("GET", "/api/playbooks/" + hanging + "/tools", bearer, null), 200);
+    assertThat(status.get("servers").get(0).get("state").asString()).isEqualTo("ready");
+    assertThat(status.get("servers").get(1).get("state").asString()).isIn("starting", "failed");
   }
 }

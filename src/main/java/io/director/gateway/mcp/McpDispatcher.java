@@ -31,10 +31,15 @@ public class McpDispatcher {
   private static final Logger log = LoggerFactory.getLogger(McpDispatcher.class);
 
   private final Upstreams upstreams;
+  private final ToolCalls calls;
 
-  McpDispatcher(Upstreams upstreams) {
+  McpDispatcher(Upstreams upstreams, ToolCalls calls) {
     this.upstreams = upstreams;
+    this.calls = calls;
   }
+
+  /** Who is calling, for the call record. */
+  public record Caller(String tenantId, String principal) {}
 
   /** The version to answer an initialize with: the client's when supported, else the newest. */
   public static String negotiate(JsonNode params) {
@@ -53,11 +58,11 @@ public class McpDispatcher {
   }
 
   /** The result of a request, or a {@link JsonRpc.Failure}. */
-  public JsonNode handle(Playbook playbook, String method, JsonNode params) {
+  public JsonNode handle(Playbook playbook, Caller caller, String method, JsonNode params) {
     return switch (method) {
       case "ping" -> JsonRpc.NODES.objectNode();
       case "tools/list" -> listTools(playbook);
-      case "tools/call" -> callTool(playbook, params);
+      case "tools/call" -> callTool(playbook, caller, params);
       case "prompts/list" -> listPrompts(playbook);
       case "prompts/get" -> getPrompt(playbook, params);
       case "resources/list" -> JsonRpc.NODES.objectNode().set("resources", JsonRpc.NODES.arrayNode());
@@ -99,27 +104,59 @@ public class McpDispatcher {
     return routes;
   }
 
+  /** The served tools with the server each one comes from. */
+  public List<ObjectNode> describeTools(Playbook playbook) {
+    List<ObjectNode> out = new ArrayList<>();
+    routes(playbook).values().forEach(r -> {
+      ObjectNode d = ((ObjectNode) r.definition()).deepCopy();
+      d.put("server", r.server().name());
+      d.put("upstream_name", r.upstreamName());
+      out.add(d);
+    });
+    return out;
+  }
+
   private JsonNode listTools(Playbook playbook) {
     ArrayNode tools = JsonRpc.NODES.arrayNode();
     routes(playbook).values().forEach(r -> tools.add(r.definition()));
     return JsonRpc.NODES.objectNode().set("tools", tools);
   }
 
-  private JsonNode callTool(Playbook playbook, JsonNode params) {
+  private JsonNode callTool(Playbook playbook, Caller caller, JsonNode params) {
     String name = params.path("name").asString("");
     if (name.isEmpty()) throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "tools/call needs params.name");
+    if (params.has("arguments") && !params.get("arguments").isObject()) {
+      throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "tools/call arguments must be an object");
+    }
     Route route = routes(playbook).get(name);
     if (route == null) throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "Unknown tool: " + name);
     ObjectNode forwarded = ((ObjectNode) params).deepCopy();
     forwarded.put("name", route.upstreamName());
     Duration timeout = upstreams.config().requestTimeout();
-    Upstream upstream = Upstreams.await(upstreams.connect(playbook.name(), route.server()), timeout, "upstream '" + route.server().name() + "'");
-    JsonNode response = Upstreams.await(upstream.request("tools/call", forwarded, timeout), timeout, "tool " + name);
-    if (response.has("error")) {
-      JsonNode error = response.get("error");
-      throw new JsonRpc.Failure(error.path("code").asInt(JsonRpc.INTERNAL_ERROR), error.path("message").asString("upstream error"));
+    java.time.Instant startedAt = java.time.Instant.now();
+    long started = System.nanoTime();
+    int bytesIn = JsonRpc.JSON.writeValueAsBytes(forwarded).length;
+    String outcome = "error";
+    int bytesOut = 0;
+    try {
+      Upstream upstream = Upstreams.await(upstreams.connect(playbook.name(), route.server()), timeout, "upstream '" + route.server().name() + "'");
+      JsonNode response = Upstreams.await(upstream.request("tools/call", forwarded, timeout), timeout, "tool " + name);
+      bytesOut = JsonRpc.JSON.writeValueAsBytes(response).length;
+      if (response.has("error")) {
+        JsonNode error = response.get("error");
+        throw new JsonRpc.Failure(error.path("code").asInt(JsonRpc.INTERNAL_ERROR), error.path("message").asString("upstream error"));
+      }
+      JsonNode result = response.get("result");
+      outcome = result != null && result.path("isError").asBoolean(false) ? "tool_error" : "ok";
+      return result;
+    } catch (JsonRpc.Failure f) {
+      outcome = f.code() == JsonRpc.UPSTREAM_UNAVAILABLE ? (f.getMessage().contains("did not answer") ? "timeout" : "unavailable") : "error";
+      throw f;
+    } finally {
+      calls.record(new ToolCalls.Call(caller.tenantId(), playbook.id(), playbook.name(), caller.principal(), route.server().name(), name,
+          startedAt, Duration.ofNanos(System.nanoTime() - started), outcome, bytesIn, bytesOut,
+          playbook.recordArguments() ? params.get("arguments") : null));
     }
-    return response.get("result");
   }
 
   private JsonNode listPrompts(Playbook playbook) {

@@ -17,8 +17,10 @@ public class McpSessions {
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
   private final Duration idle;
 
-  McpSessions(EffectiveConfig effective) {
+  McpSessions(EffectiveConfig effective, io.micrometer.core.instrument.MeterRegistry meters) {
     this.idle = McpConfig.from(effective).sessionIdle();
+    io.micrometer.core.instrument.Gauge.builder("director.mcp.sessions.active", sessions, Map::size)
+        .description("open MCP client sessions on this instance").register(meters);
   }
 
   /** One client session: bound to the playbook and the principal that opened it. */

@@ -46,9 +46,17 @@ public class Upstreams {
   /** Every child process ever started and not yet reaped, including ones still in their handshake. */
   private final java.util.Set<Process> children = ConcurrentHashMap.newKeySet();
 
-  Upstreams(EffectiveConfig effective, DirectorConfig directorConfig) {
+  Upstreams(EffectiveConfig effective, DirectorConfig directorConfig, io.micrometer.core.instrument.MeterRegistry meters) {
     this.config = McpConfig.from(effective);
     this.workDir = Path.of(System.getProperty("java.io.tmpdir"));
+    for (String state : List.of("starting", "ready", "failed", "stopped")) {
+      io.micrometer.core.instrument.Gauge.builder("director.upstreams", this, u -> u.count(state)).tag("state", state)
+          .description("upstream MCP servers by state").register(meters);
+    }
+  }
+
+  private double count(String state) {
+    return entries.values().stream().filter(e -> state.equals(e.state)).count();
   }
 
   public McpConfig config() {
