@@ -35,16 +35,6 @@ public final class StdioUpstream implements Upstream {
   private static final int MAX_LINE = 16 * 1024 * 1024;
   private static final List<String> INHERITED = List.of("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR");
 
-  /** What an upstream sends that is not an answer to Director. */
-  public interface Listener {
-    void onNotification(JsonNode message);
-
-    /** Answers a request the upstream sends (sampling, roots, elicitation); returns the response message. */
-    JsonNode onRequest(JsonNode message);
-
-    void onExit(String reason);
-  }
-
   private final String label;
   private final Process process;
   private final BufferedWriter stdin;

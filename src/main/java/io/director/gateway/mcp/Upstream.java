@@ -17,6 +17,17 @@ public interface Upstream extends AutoCloseable {
 
   boolean alive();
 
+  /** What an upstream sends that is not an answer to Director. */
+  interface Listener {
+    void onNotification(JsonNode message);
+
+    /** Answers a request the upstream sends (sampling, roots, elicitation); returns the response message. */
+    JsonNode onRequest(JsonNode message);
+
+    /** The connection is gone for good (the process exited); not called for an explicit close. */
+    void onExit(String reason);
+  }
+
   @Override
   void close();
 }

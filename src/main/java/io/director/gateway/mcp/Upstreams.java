@@ -42,6 +42,9 @@ public class Upstreams {
 
   private final McpConfig config;
   private final Path workDir;
+  private final java.net.http.HttpClient httpClient = java.net.http.HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(10)).followRedirects(java.net.http.HttpClient.Redirect.NEVER)
+      .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()).build();
   private final Map<UUID, Entry> entries = new ConcurrentHashMap<>();
   /** Every child process ever started and not yet reaped, including ones still in their handshake. */
   private final java.util.Set<Process> children = ConcurrentHashMap.newKeySet();
@@ -70,8 +73,8 @@ public class Upstreams {
   private final class Entry {
     final UUID serverId;
     volatile String fingerprint;
-    volatile StdioUpstream connection;
-    volatile CompletableFuture<StdioUpstream> starting;
+    volatile Upstream connection;
+    volatile CompletableFuture<Upstream> starting;
     volatile String state = "stopped";
     volatile String lastError;
     volatile List<JsonNode> tools;
@@ -103,21 +106,25 @@ public class Upstreams {
         e.retryAt = Instant.EPOCH;
       }
       if (e.connection != null && e.connection.alive()) return CompletableFuture.completedFuture(e.connection);
-      if (e.starting != null) return e.starting.thenApply(c -> c);
+      if (e.starting != null) return e.starting;
       if (Instant.now().isBefore(e.retryAt)) {
         return CompletableFuture.failedFuture(new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE,
             "upstream '" + server.name() + "' is unavailable: " + e.lastError));
       }
-      if (!(server.transport() instanceof UpstreamTransport.Stdio stdio)) {
+      if (server.transport() instanceof UpstreamTransport.LegacySse) {
         e.state = "failed";
-        e.lastError = server.transport().kind() + " upstreams are not supported by this build yet";
+        e.lastError = "legacy SSE upstreams are not supported by this build yet";
         return CompletableFuture.failedFuture(new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, e.lastError));
       }
       e.state = "starting";
       String label = playbookLabel + "/" + server.name();
-      CompletableFuture<StdioUpstream> start = CompletableFuture.supplyAsync(() -> {
+      CompletableFuture<Upstream> start = CompletableFuture.supplyAsync(() -> {
         try {
-          return StdioUpstream.start(label, stdio, workDir, listener(e, fp), config.requestTimeout(), this::track);
+          return switch (server.transport()) {
+            case UpstreamTransport.Stdio stdio -> StdioUpstream.start(label, stdio, workDir, listener(e, fp), config.requestTimeout(), this::track);
+            case UpstreamTransport.StreamableHttp http -> HttpUpstream.start(label, http, listener(e, fp), httpClient, config.requestTimeout());
+            case UpstreamTransport.LegacySse sse -> throw new IOException("legacy SSE upstreams are not supported by this build yet");
+          };
         } catch (IOException ex) {
           throw new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, ex.getMessage());
         }
@@ -131,7 +138,7 @@ public class Upstreams {
             e.state = "ready";
             e.lastError = null;
             e.failures = 0;
-            log.info("upstream {} ready (pid {})", label, connection.pid());
+            log.info("upstream {} ready", label);
           } else if (error == null) {
             connection.close(); // edited while starting
           } else {
@@ -139,7 +146,7 @@ public class Upstreams {
           }
         }
       });
-      return start.thenApply(c -> c);
+      return start;
     }
   }
 
@@ -173,8 +180,8 @@ public class Upstreams {
     });
   }
 
-  private StdioUpstream.Listener listener(Entry e, String fp) {
-    return new StdioUpstream.Listener() {
+  private Upstream.Listener listener(Entry e, String fp) {
+    return new Upstream.Listener() {
       @Override
       public void onNotification(JsonNode message) {
         if ("notifications/tools/list_changed".equals(message.path("method").asString(""))) e.tools = null;
@@ -208,7 +215,7 @@ public class Upstreams {
   }
 
   private void stop(Entry e) {
-    StdioUpstream c = e.connection;
+    Upstream c = e.connection;
     e.connection = null;
     e.tools = null;
     e.state = "stopped";
@@ -231,7 +238,8 @@ public class Upstreams {
 
   /** Processes of all running upstreams, for tests and diagnostics. */
   public List<Long> pids() {
-    return entries.values().stream().map(e -> e.connection).filter(c -> c != null && c.alive()).map(StdioUpstream::pid).toList();
+    return entries.values().stream().map(e -> e.connection).filter(c -> c instanceof StdioUpstream s && s.alive())
+        .map(c -> ((StdioUpstream) c).pid()).toList();
   }
 
   private void track(Process process) {

@@ -1,0 +1,244 @@
+package io.director.gateway.mcp;
+
+import io.director.gateway.UpstreamTransport;
+import io.director.platform.Version;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * An upstream MCP server over Streamable HTTP. Each request is a POST whose answer comes back as
+ * JSON or as a server-sent event stream (which may carry notifications and server requests before
+ * the response). An upstream that forgets the session (404) is initialised again, transparently,
+ * and the request retried once. Redirects are never followed.
+ */
+public final class HttpUpstream implements Upstream {
+  private static final Logger log = LoggerFactory.getLogger("io.director.upstream");
+  private static final String PROTOCOL = "2025-06-18";
+
+  private final String label;
+  private final URI url;
+  private final Map<String, String> headers;
+  private final Listener listener;
+  private final HttpClient http;
+  private final Duration timeout;
+  private final AtomicLong ids = new AtomicLong();
+  private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+  private volatile String sessionId;
+  private volatile String protocolVersion = PROTOCOL;
+  private volatile JsonNode initializeResult;
+  private volatile boolean closed;
+
+  private HttpUpstream(String label, UpstreamTransport.StreamableHttp spec, Listener listener, HttpClient http, Duration timeout) {
+    this.label = label;
+    this.url = spec.url();
+    this.headers = spec.headers().entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().value()));
+    this.listener = listener;
+    this.http = http;
+    this.timeout = timeout;
+  }
+
+  public static HttpUpstream start(String label, UpstreamTransport.StreamableHttp spec, Listener listener, HttpClient http, Duration timeout)
+      throws IOException {
+    HttpUpstream upstream = new HttpUpstream(label, spec, listener, http, timeout);
+    upstream.initialize();
+    return upstream;
+  }
+
+  private void initialize() throws IOException {
+    sessionId = null;
+    ObjectNode params = JsonRpc.NODES.objectNode().put("protocolVersion", PROTOCOL);
+    params.putObject("capabilities");
+    params.putObject("clientInfo").put("name", "director").put("version", Version.current());
+    JsonNode response;
+    try {
+      response = exchange(JsonRpc.request(ids.incrementAndGet(), "initialize", params), true).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new IOException("upstream " + label + " did not complete initialize: " + Upstreams.rootMessage(e));
+    }
+    if (response.has("error")) {
+      throw new IOException("upstream " + label + " refused initialize: " + response.get("error").path("message").asString(""));
+    }
+    initializeResult = response.get("result");
+    protocolVersion = initializeResult.path("protocolVersion").asString(PROTOCOL);
+    notify("notifications/initialized", null);
+  }
+
+  @Override
+  public CompletableFuture<JsonNode> request(String method, JsonNode params, Duration requestTimeout) {
+    return send(method, params, requestTimeout, true);
+  }
+
+  private CompletableFuture<JsonNode> send(String method, JsonNode params, Duration requestTimeout, boolean retry) {
+    if (closed) return CompletableFuture.failedFuture(new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, "upstream " + label + " was stopped"));
+    long id = ids.incrementAndGet();
+    return exchange(JsonRpc.request(id, method, params), false)
+        .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handle((response, error) -> {
+          if (error == null) return CompletableFuture.completedFuture(response);
+          if (retry && Upstreams.rootMessage(error).contains("session expired")) {
+            try {
+              log.info("upstream {}: session expired, initialising again", label);
+              initialize();
+              return send(method, params, requestTimeout, false);
+            } catch (IOException e) {
+              return CompletableFuture.<JsonNode>failedFuture(new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, e.getMessage()));
+            }
+          }
+          if (error instanceof java.util.concurrent.TimeoutException || error.getCause() instanceof java.util.concurrent.TimeoutException) {
+            notify("notifications/cancelled", JsonRpc.NODES.objectNode().put("requestId", id).put("reason", "timeout"));
+          }
+          return CompletableFuture.<JsonNode>failedFuture(error instanceof JsonRpc.Failure ? error
+              : new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, "upstream " + label + ": " + Upstreams.rootMessage(error)));
+        })
+        .thenCompose(f -> f);
+  }
+
+  /** POSTs one message and completes with the response to it, reading JSON or an event stream. */
+  private CompletableFuture<JsonNode> exchange(ObjectNode message, boolean initializing) {
+    long id = message.get("id").asLong();
+    CompletableFuture<JsonNode> result = new CompletableFuture<>();
+    pending.put(id, result);
+    http.sendAsync(post(message), HttpResponse.BodyHandlers.ofLines()).whenComplete((response, error) -> {
+      if (error != null) {
+        fail(id, "cannot reach " + url.getHost() + ": " + Upstreams.rootMessage(error));
+        return;
+      }
+      try {
+        // 404 is how the transport says a session is gone; some servers answer 400 instead
+        if ((response.statusCode() == 404 || response.statusCode() == 400) && sessionId != null && !initializing) {
+          response.body().close();
+          fail(id, "session expired (HTTP " + response.statusCode() + ")");
+          return;
+        }
+        if (response.statusCode() / 100 != 2) {
+          response.body().close();
+          fail(id, "answered HTTP " + response.statusCode());
+          return;
+        }
+        if (initializing) response.headers().firstValue("Mcp-Session-Id").ifPresent(s -> sessionId = s);
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        if (type.startsWith("text/event-stream")) {
+          Thread.ofVirtual().start(() -> readEvents(response.body(), id));
+        } else {
+          Thread.ofVirtual().start(() -> {
+            try {
+              dispatch(JsonRpc.JSON.readTree(String.join("\n", response.body().toList())));
+            } catch (JacksonException | java.io.UncheckedIOException e) {
+              fail(id, "answered with invalid JSON");
+            }
+            if (pending.containsKey(id)) fail(id, "answered without a response to the request");
+          });
+        }
+      } catch (RuntimeException e) {
+        fail(id, "answered in a way Director cannot read");
+      }
+    });
+    return result.whenComplete((r, e) -> pending.remove(id));
+  }
+
+  private void readEvents(Stream<String> lines, long id) {
+    StringBuilder data = new StringBuilder();
+    try (lines) {
+      var it = lines.iterator();
+      while (it.hasNext() && pending.containsKey(id)) {
+        String line = it.next();
+        if (line.isEmpty()) {
+          if (!data.isEmpty()) {
+            try {
+              dispatch(JsonRpc.JSON.readTree(data.toString()));
+            } catch (JacksonException e) {
+              log.warn("upstream {} sent an event that is not JSON; ignored", label);
+            }
+            data.setLength(0);
+          }
+        } else if (line.startsWith("data:")) {
+          if (!data.isEmpty()) data.append('\n');
+          data.append(line.substring(line.startsWith("data: ") ? 6 : 5));
+        }
+      }
+    } catch (RuntimeException e) {
+      log.debug("upstream {}: event stream ended: {}", label, e.getMessage());
+    }
+    if (pending.containsKey(id)) fail(id, "closed the event stream before answering");
+  }
+
+  private void dispatch(JsonNode message) {
+    if (message.isArray()) {
+      message.forEach(this::dispatch);
+    } else if (JsonRpc.isResponse(message)) {
+      JsonNode id = message.get("id");
+      CompletableFuture<JsonNode> f = id.isNumber() ? pending.get(id.asLong()) : null;
+      if (f != null) f.complete(message);
+    } else if (JsonRpc.isRequest(message)) {
+      Thread.ofVirtual().start(() -> post(listener.onRequest(message), "response"));
+    } else if (JsonRpc.isNotification(message)) {
+      listener.onNotification(message);
+    }
+  }
+
+  private void fail(long id, String reason) {
+    CompletableFuture<JsonNode> f = pending.remove(id);
+    if (f != null) f.completeExceptionally(new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, "upstream " + label + " " + reason));
+  }
+
+  private HttpRequest post(JsonNode message) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(timeout)
+        .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+        .POST(HttpRequest.BodyPublishers.ofString(JsonRpc.JSON.writeValueAsString(message)));
+    if (sessionId != null) b.header("Mcp-Session-Id", sessionId);
+    if (initializeResult != null) b.header("MCP-Protocol-Version", protocolVersion);
+    headers.forEach(b::header);
+    return b.build();
+  }
+
+  private void post(JsonNode message, String what) {
+    http.sendAsync(post(message), HttpResponse.BodyHandlers.discarding())
+        .exceptionally(e -> {
+          log.debug("upstream {}: cannot send {}: {}", label, what, e.getMessage());
+          return null;
+        });
+  }
+
+  @Override
+  public void notify(String method, JsonNode params) {
+    post(JsonRpc.notification(method, params), method);
+  }
+
+  @Override
+  public JsonNode initializeResult() {
+    return initializeResult;
+  }
+
+  @Override
+  public boolean alive() {
+    return !closed;
+  }
+
+  /** Ends the upstream session (DELETE), best effort. */
+  @Override
+  public void close() {
+    closed = true;
+    pending.values().forEach(f -> f.completeExceptionally(new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, "upstream " + label + " was stopped")));
+    Optional.ofNullable(sessionId).ifPresent(s -> {
+      HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5)).header("Mcp-Session-Id", s).DELETE();
+      headers.forEach(b::header);
+      http.sendAsync(b.build(), HttpResponse.BodyHandlers.discarding()).exceptionally(e -> null);
+    });
+  }
+}
