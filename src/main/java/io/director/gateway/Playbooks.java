@@ -1,5 +1,6 @@
 package io.director.gateway;
 
+import io.director.gateway.internal.PlaybookCache;
 import io.director.gateway.internal.PlaybookJson;
 import io.director.gateway.internal.PlaybookStore;
 import io.director.gateway.internal.UpstreamPolicy;
@@ -25,12 +26,14 @@ import tools.jackson.databind.JsonNode;
 @Component
 public class Playbooks {
   private final PlaybookStore store;
+  private final PlaybookCache cache;
   private final UpstreamPolicy policy;
   private final TransactionTemplate tx;
   private final Clock clock;
 
-  Playbooks(PlaybookStore store, UpstreamPolicy policy, TransactionTemplate tx, Clock clock) {
+  Playbooks(PlaybookStore store, PlaybookCache cache, UpstreamPolicy policy, TransactionTemplate tx, Clock clock) {
     this.store = store;
+    this.cache = cache;
     this.policy = policy;
     this.tx = tx;
     this.clock = clock;
@@ -46,7 +49,7 @@ public class Playbooks {
 
   /** The playbook an MCP client connects to: needs mcp:connect, and only within the caller's tenant. */
   public Optional<Playbook> forMcp(Principal principal, UUID id) {
-    return principal.has(Scope.MCP_CONNECT) ? store.find(principal.tenantId(), id) : Optional.empty();
+    return principal.has(Scope.MCP_CONNECT) ? cache.find(principal.tenantId(), id) : Optional.empty();
   }
 
   /** Creates a playbook from a document that may already list servers and prompts. */

@@ -7,6 +7,7 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
@@ -26,6 +27,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class RateLimits {
   private static final int CACHED_PROXIES = 10_000;
+  private static final long EXACT_BELOW = 200;
+  private static final Duration SYNC_INTERVAL = Duration.ofMillis(100);
   private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
   private final Map<String, Bucket> proxies = new LinkedHashMap<>(256, 0.75f, true) {
     @Override
@@ -66,14 +69,19 @@ public class RateLimits {
   }
 
   /**
-   * Bucket proxies are kept so that Bucket4j's batching can merge concurrent requests on one hot
-   * bucket into a single database transaction; the state itself always lives in PostgreSQL.
+   * Bucket proxies are kept so that Bucket4j can merge the consumptions of a hot bucket. Small
+   * buckets (login attempts, a key limited to a few requests) stay exact: concurrent requests are
+   * batched into one transaction each time. Large ones are consumed locally and synchronised with
+   * PostgreSQL every 1% of their capacity or 100 ms, so across N instances a bucket can overshoot by
+   * at most N × 1% — the price of not paying a database transaction per request.
    */
   private Bucket bucket(String key, Limit limit, BucketConfiguration config) {
     String cacheKey = key + "|" + limit.capacity() + "/" + limit.window().toMillis();
     synchronized (proxies) {
-      return proxies.computeIfAbsent(cacheKey,
-          k -> buckets.builder().withOptimization(Optimizations.batching()).build(key, () -> config));
+      return proxies.computeIfAbsent(cacheKey, k -> buckets.builder()
+          .withOptimization(limit.capacity() < EXACT_BELOW ? Optimizations.batching()
+              : Optimizations.delaying(new DelayParameters(Math.max(1, limit.capacity() / 100), SYNC_INTERVAL)))
+          .build(key, () -> config));
     }
   }
 

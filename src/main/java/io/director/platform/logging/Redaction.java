@@ -14,15 +14,18 @@ import java.util.regex.Pattern;
 public final class Redaction {
   static final String MASK = "****";
   private static final Set<String> KNOWN = new CopyOnWriteArraySet<>();
-  private static final List<Pattern> SHAPES =
+  /** Each shape with a lower-case word it cannot match without, so most lines skip the regex. */
+  private record Shape(String trigger, Pattern pattern) {}
+
+  private static final List<Shape> SHAPES =
       List.of(
-          Pattern.compile("(?i)(\\bbearer\\s+)[A-Za-z0-9._~+/=-]{8,}"),
-          Pattern.compile("(?i)(\\bbasic\\s+)[A-Za-z0-9+/=]{8,}"),
-          Pattern.compile("(?i)(authorization[\"']?\\s*[:=]\\s*[\"']?)[^\\s\"',}]+"),
-          Pattern.compile("(?i)(x-api-key[\"']?\\s*[:=]\\s*[\"']?)[^\\s\"',}]+"),
-          Pattern.compile("(\\b)dk_[A-Za-z0-9_-]{8,}"),
-          Pattern.compile("(?i)(password[\"']?\\s*[:=]\\s*[\"']?)[^\\s\"',&}]+"),
-          Pattern.compile("([a-z][a-z0-9+.-]*://[^/\\s:@]*:)[^/\\s@]+(?=@)"));
+          new Shape("bearer", Pattern.compile("(?i)(\\bbearer\\s+)[A-Za-z0-9._~+/=-]{8,}")),
+          new Shape("basic", Pattern.compile("(?i)(\\bbasic\\s+)[A-Za-z0-9+/=]{8,}")),
+          new Shape("authorization", Pattern.compile("(?i)(authorization[\"']?\\s*[:=]\\s*[\"']?)[^\\s\"',}]+")),
+          new Shape("x-api-key", Pattern.compile("(?i)(x-api-key[\"']?\\s*[:=]\\s*[\"']?)[^\\s\"',}]+")),
+          new Shape("dk_", Pattern.compile("(\\b)dk_[A-Za-z0-9_-]{8,}")),
+          new Shape("password", Pattern.compile("(?i)(password[\"']?\\s*[:=]\\s*[\"']?)[^\\s\"',&}]+")),
+          new Shape("@", Pattern.compile("([a-z][a-z0-9+.-]*://[^/\\s:@]*:)[^/\\s@]+(?=@)")));
 
   private Redaction() {}
 
@@ -37,8 +40,10 @@ public final class Redaction {
     for (String secret : KNOWN) {
       if (out.contains(secret)) out = out.replace(secret, MASK);
     }
-    for (Pattern p : SHAPES) {
-      Matcher m = p.matcher(out);
+    String lower = out.toLowerCase(java.util.Locale.ROOT);
+    for (Shape shape : SHAPES) {
+      if (!lower.contains(shape.trigger())) continue;
+      Matcher m = shape.pattern().matcher(out);
       if (m.find()) out = m.replaceAll(r -> Matcher.quoteReplacement(r.group(1) + MASK));
     }
     return out;
