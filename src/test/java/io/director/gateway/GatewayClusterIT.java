@@ -1,0 +1,67 @@
+package io.director.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.director.testing.Api;
+import io.director.testing.DirectorProcess;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Two Director instances on one PostgreSQL serve the same playbook; an edit through one is live on the other within a second. */
+class GatewayClusterIT {
+  static EmbeddedPostgres postgres;
+  static DirectorProcess a;
+  static DirectorProcess b;
+
+  @BeforeAll
+  static void start() throws Exception {
+    postgres = EmbeddedPostgres.builder().setDataDirectory(Files.createTempDirectory("director-gw-pg")).start();
+    try (Connection c = postgres.getPostgresDatabase().getConnection()) {
+      c.createStatement().execute("CREATE DATABASE gateway");
+    }
+    Map<String, String> env = Map.of("DATABASE_URL", "postgresql://postgres@127.0.0.1:" + postgres.getPort() + "/gateway",
+        "DIRECTOR_SECRET", "gateway-cluster-" + "c2VjcmV0cy1tdXN0LW1hdGNoLWFjcm9zcw", "PASSWORD_HASH_COST", "4");
+    a = DirectorProcess.serve(Files.createTempDirectory("director-gw-a"), env);
+    b = DirectorProcess.serve(Files.createTempDirectory("director-gw-b"), env);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (a != null) a.close();
+    if (b != null) b.close();
+    if (postgres != null) postgres.close();
+  }
+
+  @Test
+  void anEditThroughOneInstanceIsServedByTheOtherWithinASecond() throws Exception {
+    Api apiA = new Api(a);
+    Api.Login admin = apiA.registerTenant("gw", "gw-admin");
+    String playbook = apiA.json(apiA.call("POST", "/api/playbooks", admin.bearer(), Map.of("name", "shared",
+        "servers", List.of(Map.of("name", "everything", "transport", "stdio", "command", "node",
+            "args", List.of(McpGatewayIT.EVERYTHING.toString(), "stdio"), "tools", Map.of("include", List.of("echo")))))), 201)
+        .get("id").asString();
+    McpClient onB = new McpClient(b, playbook, admin.bearer());
+    onB.initialize("2025-06-18");
+    assertThat(McpGatewayIT.names(onB.request("tools/list", null).get("result").get("tools"))).containsExactly("everything__echo");
+
+    apiA.json(apiA.call("PUT", "/api/playbooks/" + playbook + "/servers/everything", admin.bearer(), Map.of("name", "everything",
+        "transport", "stdio", "command", "node", "args", List.of(McpGatewayIT.EVERYTHING.toString(), "stdio"),
+        "tools", Map.of("include", List.of("echo", "get-sum")))), 200);
+    long edited = System.nanoTime();
+    await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50)).until(() ->
+        McpGatewayIT.names(onB.request("tools/list", null).get("result").get("tools")).contains("everything__get-sum"));
+    assertThat(Duration.ofNanos(System.nanoTime() - edited)).isLessThan(Duration.ofSeconds(1));
+
+    apiA.json(apiA.call("DELETE", "/api/playbooks/" + playbook, admin.bearer(), null), 204);
+    await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50)).until(() ->
+        onB.post("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"}").statusCode() == 404);
+  }
+}
