@@ -20,10 +20,14 @@ public record UpstreamServer(UUID id, String name, UpstreamTransport transport, 
     requireNonNull(tools, "tools");
   }
 
-  /** The name a client sees for an upstream tool, prompt or resource template name. */
+  /** The name a client sees for an upstream tool (after the tool policy's rename). */
   public String namespaced(String upstreamName) {
-    String exposed = tools.exposedName(upstreamName);
+    return prefixed(tools.exposedName(upstreamName));
+  }
+
+  /** The name a client sees for an upstream prompt: the server's prefix only. */
+  public String prefixed(String upstreamName) {
     String p = prefix.orElse(name);
-    return p.isEmpty() ? exposed : p + SEPARATOR + exposed;
+    return p.isEmpty() ? upstreamName : p + SEPARATOR + upstreamName;
   }
 }

@@ -168,6 +168,35 @@ class McpGatewayIT {
   }
 
   @Test
+  @Order(5)
+  void upstreamPromptsResourcesTemplatesAndCompletionsAreAggregatedAndRouted() throws Exception {
+    McpClient client = new McpClient(director, playbook, bearer);
+    JsonNode caps = client.initialize("2025-11-25").get("capabilities");
+    assertThat(caps.has("resources")).isTrue();
+    assertThat(caps.has("completions")).isTrue();
+    List<String> prompts = names(client.request("prompts/list", null).get("result").get("prompts"));
+    assertThat(prompts).contains("greet", "everything__simple-prompt", "everything__args-prompt");
+    JsonNode args = client.request("prompts/get", "{\"name\":\"everything__args-prompt\",\"arguments\":{\"city\":\"Lisbon\"}}");
+    assertThat(args.get("result").get("messages").toString()).contains("Lisbon");
+
+    JsonNode resources = client.request("resources/list", null).get("result").get("resources");
+    String uri = resources.get(0).get("uri").asString();
+    assertThat(uri).startsWith("demo://");
+    JsonNode read = client.request("resources/read", "{\"uri\":\"" + uri + "\"}").get("result");
+    assertThat(read.get("contents").get(0).get("uri").asString()).isEqualTo(uri);
+    JsonNode templates = client.request("resources/templates/list", null).get("result").get("resourceTemplates");
+    assertThat(templates.toString()).contains("demo://resource/dynamic/text/{resourceId}");
+    JsonNode dynamic = client.request("resources/read", "{\"uri\":\"demo://resource/dynamic/text/7\"}").get("result");
+    assertThat(dynamic.get("contents").get(0).get("uri").asString()).isEqualTo("demo://resource/dynamic/text/7");
+    assertThat(client.request("resources/read", "{\"uri\":\"nowhere://x\"}").get("error").get("code").asInt()).isEqualTo(-32602);
+
+    JsonNode completion = client.request("completion/complete",
+        "{\"ref\":{\"type\":\"ref/prompt\",\"name\":\"everything__completable-prompt\"},\"argument\":{\"name\":\"department\",\"value\":\"E\"}}");
+    assertThat(completion.get("result").get("completion").get("values").toString()).contains("Engineering");
+    assertThat(client.request("logging/setLevel", "{\"level\":\"warning\"}").get("result").isObject()).isTrue();
+  }
+
+  @Test
   @Order(6)
   void malformedMessagesGetJsonRpcErrorsAndTheSessionStaysUsable() throws Exception {
     McpClient client = new McpClient(director, playbook, bearer);

@@ -52,6 +52,9 @@ public class McpDispatcher {
     ObjectNode caps = result.putObject("capabilities");
     caps.putObject("tools").put("listChanged", false);
     caps.putObject("prompts").put("listChanged", false);
+    caps.putObject("resources").put("listChanged", false);
+    caps.putObject("completions");
+    caps.putObject("logging");
     result.putObject("serverInfo").put("name", "director/" + playbook.name()).put("version", Version.current());
     if (!playbook.description().isEmpty()) result.put("instructions", playbook.description());
     return result;
@@ -65,8 +68,11 @@ public class McpDispatcher {
       case "tools/call" -> callTool(playbook, caller, params);
       case "prompts/list" -> listPrompts(playbook);
       case "prompts/get" -> getPrompt(playbook, params);
-      case "resources/list" -> JsonRpc.NODES.objectNode().set("resources", JsonRpc.NODES.arrayNode());
-      case "resources/templates/list" -> JsonRpc.NODES.objectNode().set("resourceTemplates", JsonRpc.NODES.arrayNode());
+      case "resources/list" -> listed(playbook, Upstreams.Kind.RESOURCES);
+      case "resources/templates/list" -> listed(playbook, Upstreams.Kind.RESOURCE_TEMPLATES);
+      case "resources/read" -> forward(resourceOwner(playbook, params.path("uri").asString("")), "resources/read", params);
+      case "completion/complete" -> complete(playbook, params);
+      case "logging/setLevel" -> setLevel(playbook, params);
       default -> throw new JsonRpc.Failure(JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method);
     };
   }
@@ -159,6 +165,117 @@ public class McpDispatcher {
     }
   }
 
+  /** What each enabled upstream lists for {@code kind}; upstreams that miss the deadline are left out. */
+  Map<UpstreamServer, List<JsonNode>> collect(Playbook playbook, Upstreams.Kind kind) {
+    Map<UpstreamServer, CompletableFuture<List<JsonNode>>> pending = new LinkedHashMap<>();
+    for (UpstreamServer server : playbook.servers()) {
+      if (!server.disabled()) pending.put(server, upstreams.list(playbook.name(), server, kind));
+    }
+    long until = System.nanoTime() + upstreams.config().listDeadline().toNanos();
+    Map<UpstreamServer, List<JsonNode>> out = new LinkedHashMap<>();
+    pending.forEach((server, future) -> {
+      try {
+        out.put(server, future.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS));
+      } catch (Exception ex) {
+        log.debug("upstream {} left out of {}: {}", server.name(), kind, Upstreams.rootMessage(ex));
+      }
+    });
+    return out;
+  }
+
+  private JsonNode listed(Playbook playbook, Upstreams.Kind kind) {
+    ArrayNode items = JsonRpc.NODES.arrayNode();
+    collect(playbook, kind).values().forEach(list -> list.forEach(items::add));
+    return JsonRpc.NODES.objectNode().set(kind == Upstreams.Kind.RESOURCES ? "resources" : "resourceTemplates", items);
+  }
+
+  /** The upstream that lists the resource, or whose template's fixed prefix it starts with. */
+  private UpstreamServer resourceOwner(Playbook playbook, String uri) {
+    if (uri.isEmpty()) throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "resources/read needs params.uri");
+    for (Map.Entry<UpstreamServer, List<JsonNode>> e : collect(playbook, Upstreams.Kind.RESOURCES).entrySet()) {
+      if (e.getValue().stream().anyMatch(r -> uri.equals(r.path("uri").asString("")))) return e.getKey();
+    }
+    UpstreamServer best = null;
+    int bestLength = -1;
+    for (Map.Entry<UpstreamServer, List<JsonNode>> e : collect(playbook, Upstreams.Kind.RESOURCE_TEMPLATES).entrySet()) {
+      for (JsonNode t : e.getValue()) {
+        String template = t.path("uriTemplate").asString("");
+        int brace = template.indexOf('{');
+        String fixed = brace < 0 ? template : template.substring(0, brace);
+        if (!fixed.isEmpty() && uri.startsWith(fixed) && fixed.length() > bestLength) {
+          best = e.getKey();
+          bestLength = fixed.length();
+        }
+      }
+    }
+    if (best == null) throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "Unknown resource: " + uri);
+    return best;
+  }
+
+  private JsonNode complete(Playbook playbook, JsonNode params) {
+    JsonNode ref = params.path("ref");
+    switch (ref.path("type").asString("")) {
+      case "ref/prompt" -> {
+        String name = ref.path("name").asString("");
+        if (playbook.prompts().stream().anyMatch(p -> p.name().equals(name))) {
+          ObjectNode none = JsonRpc.NODES.objectNode();
+          none.putObject("completion").put("hasMore", false).putArray("values");
+          return none;
+        }
+        PromptRoute route = promptRoutes(playbook).get(name);
+        if (route == null) throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "Unknown prompt: " + name);
+        ObjectNode forwarded = ((ObjectNode) params).deepCopy();
+        ((ObjectNode) forwarded.get("ref")).put("name", route.upstreamName());
+        return forward(route.server(), "completion/complete", forwarded);
+      }
+      case "ref/resource" -> {
+        return forward(resourceOwner(playbook, ref.path("uri").asString("")), "completion/complete", params);
+      }
+      default -> throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "completion/complete needs ref.type ref/prompt or ref/resource");
+    }
+  }
+
+  private JsonNode setLevel(Playbook playbook, JsonNode params) {
+    if (!params.hasNonNull("level")) throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "logging/setLevel needs params.level");
+    for (UpstreamServer server : playbook.servers()) {
+      if (server.disabled()) continue;
+      upstreams.connect(playbook.name(), server).thenAccept(u -> {
+        JsonNode caps = u.initializeResult() == null ? null : u.initializeResult().path("capabilities");
+        if (caps != null && caps.has("logging")) u.request("logging/setLevel", params, upstreams.config().requestTimeout());
+      });
+    }
+    return JsonRpc.NODES.objectNode();
+  }
+
+  /** Sends a request to one upstream and returns its result, or its error as a failure. */
+  private JsonNode forward(UpstreamServer server, String method, JsonNode params) {
+    Duration timeout = upstreams.config().requestTimeout();
+    Upstream upstream = Upstreams.await(upstreams.connect(server.name(), server), timeout, "upstream '" + server.name() + "'");
+    JsonNode response = Upstreams.await(upstream.request(method, params, timeout), timeout, method);
+    if (response.has("error")) {
+      JsonNode error = response.get("error");
+      throw new JsonRpc.Failure(error.path("code").asInt(JsonRpc.INTERNAL_ERROR), error.path("message").asString("upstream error"));
+    }
+    return response.get("result");
+  }
+
+  /** An upstream prompt as clients see it. */
+  record PromptRoute(UpstreamServer server, String upstreamName, JsonNode definition) {}
+
+  Map<String, PromptRoute> promptRoutes(Playbook playbook) {
+    Map<String, PromptRoute> routes = new LinkedHashMap<>();
+    collect(playbook, Upstreams.Kind.PROMPTS).forEach((server, prompts) -> {
+      for (JsonNode p : prompts) {
+        String name = p.path("name").asString("");
+        if (name.isEmpty()) continue;
+        ObjectNode definition = ((ObjectNode) p).deepCopy();
+        definition.put("name", server.prefixed(name));
+        routes.putIfAbsent(server.prefixed(name), new PromptRoute(server, name, definition));
+      }
+    });
+    return routes;
+  }
+
   private JsonNode listPrompts(Playbook playbook) {
     ArrayNode prompts = JsonRpc.NODES.arrayNode();
     for (PromptTemplate p : playbook.prompts()) {
@@ -170,13 +287,24 @@ public class McpDispatcher {
         if (!a.description().isEmpty()) arg.put("description", a.description());
       });
     }
+    Map<String, PromptRoute> upstreamPrompts = promptRoutes(playbook);
+    upstreamPrompts.values().forEach(r -> {
+      if (playbook.prompts().stream().noneMatch(p -> p.name().equals(r.definition().get("name").asString()))) prompts.add(r.definition());
+    });
     return JsonRpc.NODES.objectNode().set("prompts", prompts);
   }
 
   private JsonNode getPrompt(Playbook playbook, JsonNode params) {
     String name = params.path("name").asString("");
-    PromptTemplate prompt = playbook.prompts().stream().filter(p -> p.name().equals(name)).findFirst()
-        .orElseThrow(() -> new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "Unknown prompt: " + name));
+    Optional<PromptTemplate> own = playbook.prompts().stream().filter(p -> p.name().equals(name)).findFirst();
+    if (own.isEmpty()) {
+      PromptRoute route = promptRoutes(playbook).get(name);
+      if (route == null) throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "Unknown prompt: " + name);
+      ObjectNode forwarded = ((ObjectNode) params).deepCopy();
+      forwarded.put("name", route.upstreamName());
+      return forward(route.server(), "prompts/get", forwarded);
+    }
+    PromptTemplate prompt = own.get();
     JsonNode args = params.path("arguments");
     List<String> missing = new ArrayList<>();
     String text = prompt.template();

@@ -77,7 +77,8 @@ public class Upstreams {
     volatile CompletableFuture<Upstream> starting;
     volatile String state = "stopped";
     volatile String lastError;
-    volatile List<JsonNode> tools;
+    /** Cached list results by list method (tools/list, prompts/list, …). */
+    final Map<String, List<JsonNode>> lists = new ConcurrentHashMap<>();
     volatile Instant lastUsed = Instant.now();
     volatile int failures;
     volatile Instant retryAt = Instant.EPOCH;
@@ -152,31 +153,60 @@ public class Upstreams {
 
   /** The server's tools as the upstream lists them (all pages), cached until it says they changed. */
   public CompletableFuture<List<JsonNode>> tools(String playbookLabel, UpstreamServer server) {
-    Entry existing = entries.get(server.id());
-    if (existing != null && existing.tools != null && fingerprint(server).equals(existing.fingerprint)
-        && existing.connection != null && existing.connection.alive()) {
-      existing.lastUsed = Instant.now();
-      return CompletableFuture.completedFuture(existing.tools);
+    return list(playbookLabel, server, Kind.TOOLS);
+  }
+
+  /** What a list method returns and the capability an upstream must declare for it. */
+  public enum Kind {
+    TOOLS("tools/list", "tools", "tools"),
+    PROMPTS("prompts/list", "prompts", "prompts"),
+    RESOURCES("resources/list", "resources", "resources"),
+    RESOURCE_TEMPLATES("resources/templates/list", "resourceTemplates", "resources");
+
+    final String method;
+    final String field;
+    final String capability;
+
+    Kind(String method, String field, String capability) {
+      this.method = method;
+      this.field = field;
+      this.capability = capability;
     }
-    return connect(playbookLabel, server).thenCompose(c -> listAll(c, new ArrayList<>(), null)).thenApply(list -> {
+  }
+
+  /** Everything the server lists for {@code kind} (all pages), cached until it announces a change. */
+  public CompletableFuture<List<JsonNode>> list(String playbookLabel, UpstreamServer server, Kind kind) {
+    Entry existing = entries.get(server.id());
+    if (existing != null && fingerprint(server).equals(existing.fingerprint) && existing.connection != null && existing.connection.alive()) {
+      List<JsonNode> cached = existing.lists.get(kind.method);
+      if (cached != null) {
+        existing.lastUsed = Instant.now();
+        return CompletableFuture.completedFuture(cached);
+      }
+    }
+    return connect(playbookLabel, server).thenCompose(c -> {
+      JsonNode caps = c.initializeResult() == null ? null : c.initializeResult().path("capabilities");
+      if (caps != null && !caps.has(kind.capability)) return CompletableFuture.completedFuture(List.<JsonNode>of());
+      return listAll(c, kind, new ArrayList<>(), null);
+    }).thenApply(list -> {
       Entry e = entries.get(server.id());
-      if (e != null) e.tools = List.copyOf(list);
+      if (e != null) e.lists.put(kind.method, List.copyOf(list));
       return list;
     });
   }
 
-  private CompletableFuture<List<JsonNode>> listAll(Upstream c, List<JsonNode> acc, String cursor) {
+  private CompletableFuture<List<JsonNode>> listAll(Upstream c, Kind kind, List<JsonNode> acc, String cursor) {
     ObjectNode params = JsonRpc.NODES.objectNode();
     if (cursor != null) params.put("cursor", cursor);
-    return c.request("tools/list", params, config.requestTimeout()).thenCompose(response -> {
+    return c.request(kind.method, params, config.requestTimeout()).thenCompose(response -> {
       if (response.has("error")) {
         return CompletableFuture.failedFuture(new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE,
-            "tools/list failed upstream: " + response.get("error").path("message").asString("")));
+            kind.method + " failed upstream: " + response.get("error").path("message").asString("")));
       }
       JsonNode result = response.path("result");
-      result.path("tools").forEach(acc::add);
+      result.path(kind.field).forEach(acc::add);
       String next = result.hasNonNull("nextCursor") ? result.get("nextCursor").asString() : null;
-      return next != null && !next.isEmpty() && acc.size() < 10_000 ? listAll(c, acc, next) : CompletableFuture.completedFuture(acc);
+      return next != null && !next.isEmpty() && acc.size() < 10_000 ? listAll(c, kind, acc, next) : CompletableFuture.completedFuture(acc);
     });
   }
 
@@ -184,7 +214,15 @@ public class Upstreams {
     return new Upstream.Listener() {
       @Override
       public void onNotification(JsonNode message) {
-        if ("notifications/tools/list_changed".equals(message.path("method").asString(""))) e.tools = null;
+        switch (message.path("method").asString("")) {
+          case "notifications/tools/list_changed" -> e.lists.remove(Kind.TOOLS.method);
+          case "notifications/prompts/list_changed" -> e.lists.remove(Kind.PROMPTS.method);
+          case "notifications/resources/list_changed" -> {
+            e.lists.remove(Kind.RESOURCES.method);
+            e.lists.remove(Kind.RESOURCE_TEMPLATES.method);
+          }
+          default -> { }
+        }
       }
 
       @Override
@@ -198,7 +236,7 @@ public class Upstreams {
         synchronized (e) {
           if (!fp.equals(e.fingerprint) || "stopped".equals(e.state)) return;
           e.connection = null;
-          e.tools = null;
+          e.lists.clear();
           failed(e, reason);
         }
       }
@@ -217,7 +255,7 @@ public class Upstreams {
   private void stop(Entry e) {
     Upstream c = e.connection;
     e.connection = null;
-    e.tools = null;
+    e.lists.clear();
     e.state = "stopped";
     if (c != null) c.close();
   }
