@@ -2,6 +2,7 @@ package io.director;
 
 import io.director.cli.AdminCommand;
 import io.director.cli.ConfigCommand;
+import io.director.cli.ConnectCommand;
 import io.director.cli.HealthCommand;
 import io.director.cli.KeysCommand;
 import io.director.cli.LoginCommand;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Command;
     versionProvider = Director.VersionProvider.class,
     description = "Self-hosted control plane for AI agents.",
     subcommands = {ServeCommand.class, MigrateCommand.class, ConfigCommand.class, HealthCommand.class, LoginCommand.class,
-        KeysCommand.class, AdminCommand.class, PlaybookCommand.class, McpCommand.class, VersionCommand.class})
+        KeysCommand.class, AdminCommand.class, PlaybookCommand.class, McpCommand.class, ConnectCommand.class, VersionCommand.class})
 public final class Director implements Runnable {
   /** A command returns this to keep the JVM running (the server) instead of exiting. */
   public static final int KEEP_RUNNING = -1;

@@ -28,7 +28,7 @@ class CommandLineIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"serve", "migrate", "config", "config validate", "config show", "health", "login", "keys", "keys create", "keys ls", "keys revoke", "admin", "admin create", "playbook", "playbook apply", "playbook export", "mcp", "mcp call-tool", "version"})
+  @ValueSource(strings = {"serve", "migrate", "config", "config validate", "config show", "health", "login", "keys", "keys create", "keys ls", "keys revoke", "admin", "admin create", "playbook", "playbook apply", "playbook export", "mcp", "mcp call-tool", "connect", "version"})
   void everyCommandHasHelp(String command) throws Exception {
     String[] args = (command + " --help").split(" ");
     DirectorProcess p = DirectorProcess.run(workDir, Map.of(), args);

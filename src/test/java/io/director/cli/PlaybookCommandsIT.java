@@ -89,6 +89,36 @@ class PlaybookCommandsIT {
   }
 
   @Test
+  void connectWritesAClientConfigurationThatReachesThePlaybook() throws Exception {
+    Path file = Files.writeString(home.resolve("connect.yml"), "name: connectable\n");
+    assertThat(cli("playbook", "apply", "-f", file.toString()).awaitExit(Duration.ofSeconds(1))).isZero();
+    Path vscode = home.resolve("project/.vscode/mcp.json");
+    Files.createDirectories(vscode.getParent());
+    Files.writeString(vscode, "{\"servers\":{\"other\":{\"type\":\"stdio\",\"command\":\"x\"}}}");
+    DirectorProcess connect = cli("connect", "connectable", "--target", "vscode", "--file", vscode.toString());
+    assertThat(connect.awaitExit(Duration.ofSeconds(1))).as(connect.allOutput()).isZero();
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(vscode))).isEqualTo("rw-------");
+    tools.jackson.databind.JsonNode config = Api.JSON.readTree(Files.readString(vscode));
+    assertThat(config.get("servers").has("other")).as("other servers are kept").isTrue();
+    tools.jackson.databind.JsonNode entry = config.get("servers").get("director-connectable");
+    assertThat(entry.get("type").asString()).isEqualTo("http");
+    String url = entry.get("url").asString();
+    String authorization = entry.get("headers").get("Authorization").asString();
+    assertThat(url).startsWith("http://127.0.0.1:" + server.port() + "/playbooks/").endsWith("/mcp");
+    var init = server.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).header("Content-Type", "application/json")
+        .header("Authorization", authorization).POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"vscode\",\"version\":\"1\"}}}")));
+    assertThat(init.statusCode()).isEqualTo(200);
+    assertThat(init.headers().firstValue("Mcp-Session-Id")).isPresent();
+
+    DirectorProcess claude = cli("connect", "connectable", "--target", "claude", "--print");
+    assertThat(claude.awaitExit(Duration.ofSeconds(1))).isZero();
+    String printed = String.join("\n", claude.stdout());
+    assertThat(printed).contains("mcp-remote").contains(url).contains("DIRECTOR_AUTHORIZATION");
+    assertThat(cli("connect", "connectable", "--target", "emacs", "--print").awaitExit(Duration.ofSeconds(1))).isEqualTo(1);
+  }
+
+  @Test
   void aBrokenFileIsReportedInOneLine() throws Exception {
     Path file = Files.writeString(home.resolve("broken.yml"), "name: [unclosed\n");
     DirectorProcess p = cli("playbook", "apply", "-f", file.toString());
