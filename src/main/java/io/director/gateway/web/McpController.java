@@ -6,10 +6,7 @@ import io.director.gateway.mcp.JsonRpc;
 import io.director.gateway.mcp.McpDispatcher;
 import io.director.gateway.mcp.McpSessions;
 import io.director.identity.Principal;
-import io.director.identity.Scope;
-import io.director.platform.config.DirectorConfig;
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.URI;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -38,19 +35,19 @@ class McpController {
   private final Playbooks playbooks;
   private final McpDispatcher dispatcher;
   private final McpSessions sessions;
-  private final DirectorConfig config;
+  private final McpOrigins origins;
 
-  McpController(Playbooks playbooks, McpDispatcher dispatcher, McpSessions sessions, DirectorConfig config) {
+  McpController(Playbooks playbooks, McpDispatcher dispatcher, McpSessions sessions, McpOrigins origins) {
     this.playbooks = playbooks;
     this.dispatcher = dispatcher;
     this.sessions = sessions;
-    this.config = config;
+    this.origins = origins;
   }
 
   @PostMapping("/playbooks/{id}/mcp")
   ResponseEntity<String> post(Principal principal, @PathVariable String id, @RequestBody(required = false) String body,
       HttpServletRequest request) {
-    Optional<ResponseEntity<String>> refused = refuse(request, principal);
+    Optional<ResponseEntity<String>> refused = origins.refuse(request, principal);
     if (refused.isPresent()) return refused.get();
     String contentType = request.getContentType();
     if (contentType == null || !MediaType.APPLICATION_JSON.isCompatibleWith(MediaType.parseMediaType(contentType))) {
@@ -125,7 +122,7 @@ class McpController {
 
   @GetMapping("/playbooks/{id}/mcp")
   ResponseEntity<String> get(Principal principal, @PathVariable String id, HttpServletRequest request) {
-    Optional<ResponseEntity<String>> refused = refuse(request, principal);
+    Optional<ResponseEntity<String>> refused = origins.refuse(request, principal);
     if (refused.isPresent()) return refused.get();
     // no server-initiated stream yet: the transport lets a server answer 405 here
     return ResponseEntity.status(HttpStatus.METHOD_NOT_ALLOWED).header("Allow", "POST, DELETE").build();
@@ -133,7 +130,7 @@ class McpController {
 
   @DeleteMapping("/playbooks/{id}/mcp")
   ResponseEntity<String> delete(Principal principal, @PathVariable String id, HttpServletRequest request) {
-    Optional<ResponseEntity<String>> refused = refuse(request, principal);
+    Optional<ResponseEntity<String>> refused = origins.refuse(request, principal);
     if (refused.isPresent()) return refused.get();
     Optional<Playbook> playbook = playbook(principal, id);
     String sessionId = request.getHeader(SESSION_HEADER);
@@ -141,28 +138,6 @@ class McpController {
       return rpc(HttpStatus.NOT_FOUND, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Unknown session"));
     }
     return ResponseEntity.noContent().build();
-  }
-
-  /** DNS-rebinding protection and the mcp:connect scope. */
-  private Optional<ResponseEntity<String>> refuse(HttpServletRequest request, Principal principal) {
-    String origin = request.getHeader("Origin");
-    if (origin != null && !originAllowed(origin)) {
-      return Optional.of(rpc(HttpStatus.FORBIDDEN, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Origin not allowed")));
-    }
-    if (!principal.has(Scope.MCP_CONNECT)) {
-      return Optional.of(rpc(HttpStatus.FORBIDDEN, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "this credential lacks the mcp:connect scope")));
-    }
-    return Optional.empty();
-  }
-
-  private boolean originAllowed(String origin) {
-    String o = origin.endsWith("/") ? origin.substring(0, origin.length() - 1) : origin;
-    if (config.allowedOrigins().contains(o) || config.allowedOrigins().contains("*")) return true;
-    return config.baseUrl().map(b -> {
-      URI u = b;
-      String own = u.getScheme() + "://" + u.getHost() + (u.getPort() >= 0 ? ":" + u.getPort() : "");
-      return own.equalsIgnoreCase(o);
-    }).orElse(false);
   }
 
   private Optional<Playbook> playbook(Principal principal, String id) {
