@@ -35,12 +35,16 @@ class HttpUpstreamIT {
   }
 
   static Process startUpstream() throws Exception {
-    ProcessBuilder pb = new ProcessBuilder("node", EVERYTHING.toString(), "streamableHttp").redirectErrorStream(true)
+    return startUpstream("streamableHttp", upstreamPort);
+  }
+
+  static Process startUpstream(String mode, int port) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("node", EVERYTHING.toString(), mode).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    pb.environment().put("PORT", Integer.toString(upstreamPort));
+    pb.environment().put("PORT", Integer.toString(port));
     Process p = pb.start();
     await().atMost(Duration.ofSeconds(20)).until(() -> {
-      try (Socket s = new Socket("127.0.0.1", upstreamPort)) {
+      try (Socket s = new Socket("127.0.0.1", port)) {
         return true;
       } catch (java.io.IOException e) {
         return false;
@@ -76,6 +80,29 @@ class HttpUpstreamIT {
 
     JsonNode overview = api.json(api.call("GET", "/api/playbooks/" + playbook + "/tools", bearer, null), 200);
     assertThat(overview.get("servers").get(0).get("state").asString()).isEqualTo("ready");
+  }
+
+  @Test
+  void aLegacySseUpstreamIsServedToModernClients() throws Exception {
+    int ssePort = DirectorProcess.freePort();
+    Process sse = startUpstream("sse", ssePort);
+    try {
+      String playbook = api.json(api.call("POST", "/api/playbooks", bearer, Map.of("name", "over-sse",
+          "servers", List.of(Map.of("name", "old", "transport", "sse", "url", "http://127.0.0.1:" + ssePort + "/sse")))), 201).get("id").asString();
+      McpClient client = new McpClient(director, playbook, bearer);
+      client.initialize("2025-11-25");
+      assertThat(McpGatewayIT.names(client.request("tools/list", null).get("result").get("tools"))).contains("old__echo");
+      assertThat(client.callTool("old__echo", "{\"message\":\"translated\"}").get("result").get("content").get(0).get("text").asString())
+          .isEqualTo("Echo: translated");
+      sse.destroyForcibly().waitFor();
+      JsonNode down = client.callTool("old__echo", "{\"message\":\"down\"}");
+      assertThat(down.has("error")).isTrue();
+      sse = startUpstream("sse", ssePort);
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+          .until(() -> client.callTool("old__echo", "{\"message\":\"back\"}").has("result"));
+    } finally {
+      sse.destroyForcibly();
+    }
   }
 
   @Test

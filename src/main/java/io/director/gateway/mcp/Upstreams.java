@@ -112,11 +112,6 @@ public class Upstreams {
         return CompletableFuture.failedFuture(new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE,
             "upstream '" + server.name() + "' is unavailable: " + e.lastError));
       }
-      if (server.transport() instanceof UpstreamTransport.LegacySse) {
-        e.state = "failed";
-        e.lastError = "legacy SSE upstreams are not supported by this build yet";
-        return CompletableFuture.failedFuture(new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, e.lastError));
-      }
       e.state = "starting";
       String label = playbookLabel + "/" + server.name();
       CompletableFuture<Upstream> start = CompletableFuture.supplyAsync(() -> {
@@ -124,7 +119,7 @@ public class Upstreams {
           return switch (server.transport()) {
             case UpstreamTransport.Stdio stdio -> StdioUpstream.start(label, stdio, workDir, listener(e, fp), config.requestTimeout(), this::track);
             case UpstreamTransport.StreamableHttp http -> HttpUpstream.start(label, http, listener(e, fp), httpClient, config.requestTimeout());
-            case UpstreamTransport.LegacySse sse -> throw new IOException("legacy SSE upstreams are not supported by this build yet");
+            case UpstreamTransport.LegacySse sse -> SseUpstream.start(label, sse, listener(e, fp), httpClient, config.requestTimeout());
           };
         } catch (IOException ex) {
           throw new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, ex.getMessage());
