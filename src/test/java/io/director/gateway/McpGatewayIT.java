@@ -304,6 +304,29 @@ class McpGatewayIT {
   }
 
   @Test
+  @Order(10)
+  void clientsWithAnOpenStreamHearThatTheToolListChanged() throws Exception {
+    McpClient client = new McpClient(director, playbook, bearer);
+    client.initialize("2025-11-25");
+    java.util.concurrent.BlockingQueue<String> events = new java.util.concurrent.LinkedBlockingQueue<>();
+    var response = java.net.http.HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(director.uri(client.path))
+        .header("Authorization", bearer).header("Mcp-Session-Id", client.sessionId).header("Accept", "text/event-stream").GET().build(),
+        HttpResponse.BodyHandlers.ofLines()).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(response.statusCode()).isEqualTo(200);
+    Thread.ofVirtual().start(() -> response.body().filter(l -> l.startsWith("data:")).forEach(l -> events.add(l.substring(5).trim())));
+    DirectorProcess.sleep(300);
+    api.json(api.call("PUT", "/api/playbooks/" + playbook + "/servers/everything", bearer, everything("everything",
+        Map.of("include", List.of("echo", "get-sum")))), 200);
+    String event = events.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(event).isNotNull();
+    assertThat(Api.JSON.readTree(event).get("method").asString()).endsWith("/list_changed");
+    assertThat(names(client.request("tools/list", null).get("result").get("tools"))).containsExactlyInAnyOrder("everything__echo", "everything__get-sum");
+    HttpResponse<String> noStream = director.send(HttpRequest.newBuilder(director.uri(client.path)).header("Authorization", bearer)
+        .header("Mcp-Session-Id", "unknown").header("Accept", "text/event-stream").GET());
+    assertThat(noStream.statusCode()).isEqualTo(404);
+  }
+
+  @Test
   @Order(9)
   void aHangingUpstreamDoesNotHideTheOthers() throws Exception {
     String hanging = api.json(api.call("POST", "/api/playbooks", bearer, Map.of("name", "with-a-hang",

@@ -41,9 +41,15 @@ public class PlaybookCache {
   private volatile Connection connection;
   private final Thread listener;
 
-  PlaybookCache(PlaybookStore store, DataSource dataSource, DirectorConfig config) {
+  private final org.springframework.context.ApplicationEventPublisher events;
+
+  /** A playbook was created, edited or deleted, on this instance or another. */
+  public record PlaybookChanged(UUID playbookId) {}
+
+  PlaybookCache(PlaybookStore store, DataSource dataSource, DirectorConfig config, org.springframework.context.ApplicationEventPublisher events) {
     this.store = store;
     this.dataSource = dataSource;
+    this.events = events;
     this.listener = Thread.ofPlatform().daemon().name("playbook-notifications").start(this::listen);
   }
 
@@ -59,6 +65,11 @@ public class PlaybookCache {
       return loaded;
     }
     return cached.tenantId().equals(tenant) ? Optional.of(cached) : Optional.empty();
+  }
+
+  /** The cached copy, whatever its tenant: for internal routing only, never for answering a caller. */
+  public Optional<Playbook> peek(UUID id) {
+    return Optional.ofNullable(cache.get(id));
   }
 
   public void invalidate(UUID id) {
@@ -81,9 +92,13 @@ public class PlaybookCache {
           generation.incrementAndGet();
           for (PGNotification n : notifications) {
             try {
-              cache.remove(UUID.fromString(n.getParameter()));
+              UUID id = UUID.fromString(n.getParameter());
+              cache.remove(id);
+              events.publishEvent(new PlaybookChanged(id));
             } catch (IllegalArgumentException e) {
               cache.clear();
+            } catch (RuntimeException e) {
+              log.debug("a playbook change listener failed: {}", e.getMessage());
             }
           }
         }

@@ -50,9 +50,9 @@ public class McpDispatcher {
   public ObjectNode initializeResult(Playbook playbook, String version) {
     ObjectNode result = JsonRpc.NODES.objectNode().put("protocolVersion", version);
     ObjectNode caps = result.putObject("capabilities");
-    caps.putObject("tools").put("listChanged", false);
-    caps.putObject("prompts").put("listChanged", false);
-    caps.putObject("resources").put("listChanged", false);
+    caps.putObject("tools").put("listChanged", true);
+    caps.putObject("prompts").put("listChanged", true);
+    caps.putObject("resources").put("listChanged", true);
     caps.putObject("completions");
     caps.putObject("logging");
     result.putObject("serverInfo").put("name", "director/" + playbook.name()).put("version", Version.current());

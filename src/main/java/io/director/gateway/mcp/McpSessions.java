@@ -30,6 +30,7 @@ public class McpSessions {
     final UUID principalId;
     final String protocolVersion;
     volatile Instant lastSeen = Instant.now();
+    private org.springframework.web.servlet.mvc.method.annotation.SseEmitter stream;
 
     Session(String id, UUID playbookId, UUID principalId, String protocolVersion) {
       this.id = id;
@@ -45,6 +46,68 @@ public class McpSessions {
     public String protocolVersion() {
       return protocolVersion;
     }
+
+    public UUID playbookId() {
+      return playbookId;
+    }
+
+    /** Opens the session's server-to-client stream (GET); a new one replaces the old. */
+    public synchronized org.springframework.web.servlet.mvc.method.annotation.SseEmitter openStream() {
+      if (stream != null) stream.complete();
+      var emitter = new org.springframework.web.servlet.mvc.method.annotation.SseEmitter(0L);
+      emitter.onCompletion(() -> dropStream(emitter));
+      emitter.onTimeout(() -> dropStream(emitter));
+      emitter.onError(e -> dropStream(emitter));
+      stream = emitter;
+      return emitter;
+    }
+
+    private synchronized void dropStream(org.springframework.web.servlet.mvc.method.annotation.SseEmitter emitter) {
+      if (stream == emitter) stream = null;
+    }
+
+    /** Sends a message on the stream if one is open; false when none is or the client left. */
+    public synchronized boolean push(tools.jackson.databind.JsonNode message) {
+      if (stream == null) return false;
+      try {
+        stream.send(org.springframework.web.servlet.mvc.method.annotation.SseEmitter.event().name("message")
+            .data(JsonRpc.JSON.writeValueAsString(message), org.springframework.http.MediaType.APPLICATION_JSON));
+        return true;
+      } catch (java.io.IOException | IllegalStateException e) {
+        stream = null;
+        return false;
+      }
+    }
+
+    /** A comment that keeps proxies from closing an idle stream and finds clients that left. */
+    synchronized void keepAlive() {
+      if (stream == null) return;
+      try {
+        stream.send(org.springframework.web.servlet.mvc.method.annotation.SseEmitter.event().comment("keep-alive"));
+      } catch (java.io.IOException | IllegalStateException e) {
+        stream = null;
+      }
+    }
+
+    synchronized void closeStream() {
+      if (stream != null) stream.complete();
+      stream = null;
+    }
+  }
+
+  /** Sessions of a playbook, for notifications. */
+  public java.util.List<Session> ofPlaybook(UUID playbookId) {
+    return sessions.values().stream().filter(s -> s.playbookId.equals(playbookId)).toList();
+  }
+
+  /** Sessions with an open stream, for notifications that concern any playbook. */
+  public java.util.List<Session> streaming() {
+    return sessions.values().stream().filter(s -> s.stream != null).toList();
+  }
+
+  @org.springframework.context.event.EventListener(org.springframework.context.event.ContextClosedEvent.class)
+  void closeStreams() {
+    sessions.values().forEach(Session::closeStream);
   }
 
   public Session open(UUID playbookId, UUID principalId, String protocolVersion) {
@@ -62,16 +125,27 @@ public class McpSessions {
   }
 
   public boolean close(String id, UUID playbookId, UUID principalId) {
-    return find(id, playbookId, principalId).map(s -> sessions.remove(s.id) != null).orElse(false);
+    return find(id, playbookId, principalId).map(s -> {
+      s.closeStream();
+      return sessions.remove(s.id) != null;
+    }).orElse(false);
   }
 
   public int active() {
     return sessions.size();
   }
 
+  @Scheduled(fixedDelayString = "20s", initialDelayString = "20s")
+  void keepAlive() {
+    streaming().forEach(Session::keepAlive);
+  }
+
   @Scheduled(fixedDelayString = "60s", initialDelayString = "60s")
   void expire() {
     Instant cutoff = Instant.now().minus(idle);
-    sessions.values().removeIf(s -> s.lastSeen.isBefore(cutoff));
+    sessions.values().removeIf(s -> {
+      if (!s.lastSeen.isBefore(cutoff) || s.stream != null) return false;
+      return true;
+    });
   }
 }

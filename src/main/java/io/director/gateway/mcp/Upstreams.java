@@ -49,7 +49,11 @@ public class Upstreams {
   /** Every child process ever started and not yet reaped, including ones still in their handshake. */
   private final java.util.Set<Process> children = ConcurrentHashMap.newKeySet();
 
-  Upstreams(EffectiveConfig effective, DirectorConfig directorConfig, io.micrometer.core.instrument.MeterRegistry meters) {
+  private final org.springframework.context.ApplicationEventPublisher events;
+
+  Upstreams(EffectiveConfig effective, DirectorConfig directorConfig, io.micrometer.core.instrument.MeterRegistry meters,
+      org.springframework.context.ApplicationEventPublisher events) {
+    this.events = events;
     this.config = McpConfig.from(effective);
     this.workDir = Path.of(System.getProperty("java.io.tmpdir"));
     for (String state : List.of("starting", "ready", "failed", "stopped")) {
@@ -61,6 +65,9 @@ public class Upstreams {
   private double count(String state) {
     return entries.values().stream().filter(e -> state.equals(e.state)).count();
   }
+
+  /** An upstream announced that one of its lists changed. */
+  public record UpstreamListChanged(UUID serverId, String notification) {}
 
   public McpConfig config() {
     return config;
@@ -209,14 +216,22 @@ public class Upstreams {
     return new Upstream.Listener() {
       @Override
       public void onNotification(JsonNode message) {
-        switch (message.path("method").asString("")) {
+        String method = message.path("method").asString("");
+        switch (method) {
           case "notifications/tools/list_changed" -> e.lists.remove(Kind.TOOLS.method);
           case "notifications/prompts/list_changed" -> e.lists.remove(Kind.PROMPTS.method);
           case "notifications/resources/list_changed" -> {
             e.lists.remove(Kind.RESOURCES.method);
             e.lists.remove(Kind.RESOURCE_TEMPLATES.method);
           }
-          default -> { }
+          default -> {
+            return;
+          }
+        }
+        try {
+          events.publishEvent(new UpstreamListChanged(e.serverId, method));
+        } catch (RuntimeException ex) {
+          log.debug("list_changed listener failed: {}", ex.getMessage());
         }
       }
 

@@ -120,12 +120,21 @@ class McpController {
     }
   }
 
+  /** The session's stream of server-to-client messages (list_changed notifications). */
   @GetMapping("/playbooks/{id}/mcp")
-  ResponseEntity<String> get(Principal principal, @PathVariable String id, HttpServletRequest request) {
+  ResponseEntity<?> get(Principal principal, @PathVariable String id, HttpServletRequest request) {
     Optional<ResponseEntity<String>> refused = origins.refuse(request, principal);
     if (refused.isPresent()) return refused.get();
-    // no server-initiated stream yet: the transport lets a server answer 405 here
-    return ResponseEntity.status(HttpStatus.METHOD_NOT_ALLOWED).header("Allow", "POST, DELETE").build();
+    String accept = request.getHeader("Accept");
+    if (accept == null || !accept.contains("text/event-stream")) {
+      return ResponseEntity.status(HttpStatus.NOT_ACCEPTABLE).contentType(MediaType.APPLICATION_JSON)
+          .body(JsonRpc.JSON.writeValueAsString(JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "GET needs Accept: text/event-stream")));
+    }
+    Optional<Playbook> playbook = playbook(principal, id);
+    Optional<McpSessions.Session> session = playbook.flatMap(p -> sessions.find(request.getHeader(SESSION_HEADER), p.id(), principal.id()));
+    if (session.isEmpty()) return rpc(HttpStatus.NOT_FOUND, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Unknown or expired session"));
+    return ResponseEntity.ok().header("Cache-Control", "no-store").header("X-Accel-Buffering", "no")
+        .contentType(MediaType.TEXT_EVENT_STREAM).body(session.get().openStream());
   }
 
   @DeleteMapping("/playbooks/{id}/mcp")

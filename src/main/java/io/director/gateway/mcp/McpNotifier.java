@@ -1,0 +1,39 @@
+package io.director.gateway.mcp;
+
+import io.director.gateway.internal.PlaybookCache;
+import java.util.List;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Tells clients with an open stream that a list changed: every list after a playbook edit, or the
+ * one an upstream announced. Clients then list again and see the new state.
+ */
+@Component
+class McpNotifier {
+  private static final List<String> ALL = List.of("notifications/tools/list_changed", "notifications/prompts/list_changed",
+      "notifications/resources/list_changed");
+  private final McpSessions sessions;
+  private final PlaybookCache playbooks;
+
+  McpNotifier(McpSessions sessions, PlaybookCache playbooks) {
+    this.sessions = sessions;
+    this.playbooks = playbooks;
+  }
+
+  @EventListener
+  void playbookChanged(PlaybookCache.PlaybookChanged changed) {
+    for (McpSessions.Session s : sessions.ofPlaybook(changed.playbookId())) {
+      ALL.forEach(n -> s.push(JsonRpc.notification(n, null)));
+    }
+  }
+
+  @EventListener
+  void upstreamChanged(Upstreams.UpstreamListChanged changed) {
+    for (McpSessions.Session s : sessions.streaming()) {
+      boolean serves = playbooks.peek(s.playbookId())
+          .map(p -> p.servers().stream().anyMatch(server -> server.id().equals(changed.serverId()))).orElse(false);
+      if (serves) s.push(JsonRpc.notification(changed.notification(), null));
+    }
+  }
+}
