@@ -1,7 +1,6 @@
 package io.director.gateway.mcp;
 
 import io.director.gateway.UpstreamTransport;
-import io.director.platform.Version;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -62,9 +61,7 @@ public final class HttpUpstream implements Upstream {
 
   private void initialize() throws IOException {
     sessionId = null;
-    ObjectNode params = JsonRpc.NODES.objectNode().put("protocolVersion", PROTOCOL);
-    params.putObject("capabilities");
-    params.putObject("clientInfo").put("name", "director").put("version", Version.current());
+    ObjectNode params = JsonRpc.initializeParams(PROTOCOL);
     JsonNode response;
     try {
       response = exchange(JsonRpc.request(ids.incrementAndGet(), "initialize", params), true).get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -60,6 +60,14 @@ public final class JsonRpc {
     return m;
   }
 
+  /** What Director sends as a client when it initialises an upstream. */
+  public static ObjectNode initializeParams(String protocolVersion) {
+    ObjectNode params = NODES.objectNode().put("protocolVersion", protocolVersion);
+    params.putObject("capabilities");
+    params.putObject("clientInfo").put("name", "director").put("version", io.director.platform.Version.current());
+    return params;
+  }
+
   /** A failure that becomes a JSON-RPC error response. */
   public static final class Failure extends RuntimeException {
     private final int code;

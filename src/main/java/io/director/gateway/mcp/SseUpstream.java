@@ -1,7 +1,6 @@
 package io.director.gateway.mcp;
 
 import io.director.gateway.UpstreamTransport;
-import io.director.platform.Version;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -86,9 +85,7 @@ public final class SseUpstream implements Upstream {
   }
 
   private void handshake(Duration timeout) throws IOException {
-    ObjectNode params = JsonRpc.NODES.objectNode().put("protocolVersion", "2024-11-05");
-    params.putObject("capabilities");
-    params.putObject("clientInfo").put("name", "director").put("version", Version.current());
+    ObjectNode params = JsonRpc.initializeParams("2024-11-05");
     JsonNode response;
     try {
       response = request("initialize", params, timeout).get(timeout.toMillis() + 100, TimeUnit.MILLISECONDS);

@@ -1,7 +1,6 @@
 package io.director.gateway.mcp;
 
 import io.director.gateway.UpstreamTransport;
-import io.director.platform.Version;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,9 +75,7 @@ public final class StdioUpstream implements Upstream {
   }
 
   private void handshake(Duration timeout) throws IOException {
-    ObjectNode params = JsonRpc.NODES.objectNode().put("protocolVersion", "2025-06-18");
-    params.putObject("capabilities");
-    params.putObject("clientInfo").put("name", "director").put("version", Version.current());
+    ObjectNode params = JsonRpc.initializeParams("2025-06-18");
     JsonNode response;
     try {
       response = request("initialize", params, timeout).get(timeout.toMillis() + 100, TimeUnit.MILLISECONDS);
