@@ -327,6 +327,22 @@ class McpGatewayIT {
   }
 
   @Test
+  @Order(11)
+  void anUpstreamThatPrintsGarbageIsStillServedAndUnknownFieldsSurvive() throws Exception {
+    String noisy = api.json(api.call("POST", "/api/playbooks", bearer, Map.of("name", "noisy",
+        "servers", List.of(Map.of("name", "noisy", "transport", "stdio", "command", "node",
+            "args", List.of(Path.of("test-peers/noisy-server.mjs").toAbsolutePath().toString()))))), 201).get("id").asString();
+    McpClient client = new McpClient(director, noisy, bearer);
+    client.initialize("2025-06-18");
+    JsonNode tools = client.request("tools/list", null).get("result").get("tools");
+    assertThat(names(tools)).containsExactly("noisy__add");
+    assertThat(tools.get(0).get("x-vendor").get("kept").asBoolean()).isTrue();
+    JsonNode sum = client.callTool("noisy__add", "{\"a\":2,\"b\":3}").get("result");
+    assertThat(sum.get("content").get(0).get("text").asString()).isEqualTo("5");
+    assertThat(sum.get("x-extra").asString()).as("fields Director does not know are forwarded").isEqualTo("passed through");
+  }
+
+  @Test
   @Order(9)
   void aHangingUpstreamDoesNotHideTheOthers() throws Exception {
     String hanging = api.json(api.call("POST", "/api/playbooks", bearer, Map.of("name", "with-a-hang",
