@@ -9,7 +9,7 @@ CREATE TABLE tool_calls (
     tool        text        NOT NULL,
     started_at  timestamptz NOT NULL,
     duration_ms double precision NOT NULL,
-    outcome     text        NOT NULL CHECK (outcome IN ('ok', 'tool_error', 'error', 'timeout', 'unavailable')),
+    outcome     text        NOT NULL CHECK (outcome IN ('ok', 'tool_error', 'error', 'timeout', 'unavailable', 'cancelled')),
     bytes_in    integer     NOT NULL,
     bytes_out   integer     NOT NULL,
     arguments   jsonb

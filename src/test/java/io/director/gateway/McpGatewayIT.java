@@ -343,6 +343,31 @@ class McpGatewayIT {
   }
 
   @Test
+  @Order(12)
+  void aClientsCancelReachesTheUpstreamAndEndsTheCall() throws Exception {
+    api.json(api.call("PUT", "/api/playbooks/" + playbook + "/servers/everything", bearer, everything("everything", Map.of())), 200);
+    McpClient client = new McpClient(director, playbook, bearer);
+    client.initialize("2025-06-18");
+    long started = System.nanoTime();
+    var call = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return client.post("{\"jsonrpc\":\"2.0\",\"id\":\"slow-1\",\"method\":\"tools/call\",\"params\":{\"name\":"
+            + "\"everything__trigger-long-running-operation\",\"arguments\":{\"duration\":30,\"steps\":3}}}");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    DirectorProcess.sleep(1500);
+    assertThat(client.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":\"slow-1\",\"reason\":\"user\"}}")
+        .statusCode()).isEqualTo(202);
+    HttpResponse<String> answer = call.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+    assertThat(Api.JSON.readTree(answer.body()).get("error").get("code").asInt()).isEqualTo(-32800);
+    await().atMost(Duration.ofSeconds(10)).until(() -> api.json(api.call("GET", "/api/playbooks/" + playbook + "/calls", bearer, null), 200)
+        .get("calls").get(0).get("outcome").asString().equals("cancelled"));
+  }
+
+  @Test
   @Order(9)
   void aHangingUpstreamDoesNotHideTheOthers() throws Exception {
     String hanging = api.json(api.call("POST", "/api/playbooks", bearer, Map.of("name", "with-a-hang",

@@ -77,14 +77,22 @@ public final class HttpUpstream implements Upstream {
   }
 
   @Override
-  public CompletableFuture<JsonNode> request(String method, JsonNode params, Duration requestTimeout) {
-    return send(method, params, requestTimeout, true);
+  public CompletableFuture<JsonNode> request(String method, JsonNode params, Duration requestTimeout, Cancellation cancellation) {
+    return send(method, params, requestTimeout, true, cancellation);
   }
 
-  private CompletableFuture<JsonNode> send(String method, JsonNode params, Duration requestTimeout, boolean retry) {
+  private CompletableFuture<JsonNode> send(String method, JsonNode params, Duration requestTimeout, boolean retry, Cancellation cancellation) {
     if (closed) return CompletableFuture.failedFuture(new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, "upstream " + label + " was stopped"));
     long id = ids.incrementAndGet();
-    return exchange(JsonRpc.request(id, method, params), false)
+    CompletableFuture<JsonNode> exchanged = exchange(JsonRpc.request(id, method, params), false);
+    cancellation.bind(() -> {
+      CompletableFuture<JsonNode> f = pending.remove(id);
+      if (f != null) {
+        notify("notifications/cancelled", JsonRpc.NODES.objectNode().put("requestId", id).put("reason", "cancelled by the client"));
+        f.completeExceptionally(new JsonRpc.Failure(Cancellation.REQUEST_CANCELLED, "Request cancelled"));
+      }
+    });
+    return exchanged
         .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
         .handle((response, error) -> {
           if (error == null) return CompletableFuture.completedFuture(response);
@@ -92,7 +100,7 @@ public final class HttpUpstream implements Upstream {
             try {
               log.info("upstream {}: session expired, initialising again", label);
               initialize();
-              return send(method, params, requestTimeout, false);
+              return send(method, params, requestTimeout, false, cancellation);
             } catch (IOException e) {
               return CompletableFuture.<JsonNode>failedFuture(new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, e.getMessage()));
             }

@@ -38,8 +38,20 @@ public class McpDispatcher {
     this.calls = calls;
   }
 
-  /** Who is calling, for the call record. */
-  public record Caller(String tenantId, String principal) {}
+  /** Who is calling, for the call record; {@code callKey} names the client request so it can be cancelled. */
+  public record Caller(String tenantId, String principal, Optional<String> callKey) {
+    public Caller(String tenantId, String principal) {
+      this(tenantId, principal, Optional.empty());
+    }
+  }
+
+  private final Map<String, Cancellation> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A client cancelled the request {@code callKey}: cancel what it started upstream. */
+  public void cancel(String callKey) {
+    Cancellation c = inFlight.remove(callKey);
+    if (c != null) c.cancel();
+  }
 
   /** The version to answer an initialize with: the client's when supported, else the newest. */
   public static String negotiate(JsonNode params) {
@@ -146,7 +158,14 @@ public class McpDispatcher {
     int bytesOut = 0;
     try {
       Upstream upstream = Upstreams.await(upstreams.connect(playbook.name(), route.server()), timeout, "upstream '" + route.server().name() + "'");
-      JsonNode response = Upstreams.await(upstream.request("tools/call", forwarded, timeout), timeout, "tool " + name);
+      Cancellation cancellation = new Cancellation();
+      caller.callKey().ifPresent(k -> inFlight.put(k, cancellation));
+      JsonNode response;
+      try {
+        response = Upstreams.await(upstream.request("tools/call", forwarded, timeout, cancellation), timeout, "tool " + name);
+      } finally {
+        caller.callKey().ifPresent(inFlight::remove);
+      }
       bytesOut = JsonRpc.JSON.writeValueAsBytes(response).length;
       if (response.has("error")) {
         JsonNode error = response.get("error");
@@ -156,7 +175,8 @@ public class McpDispatcher {
       outcome = result != null && result.path("isError").asBoolean(false) ? "tool_error" : "ok";
       return result;
     } catch (JsonRpc.Failure f) {
-      outcome = f.code() == JsonRpc.UPSTREAM_UNAVAILABLE ? (f.getMessage().contains("did not answer") ? "timeout" : "unavailable") : "error";
+      outcome = f.code() == JsonRpc.UPSTREAM_UNAVAILABLE ? (f.getMessage().contains("did not answer") ? "timeout" : "unavailable")
+          : f.code() == Cancellation.REQUEST_CANCELLED ? "cancelled" : "error";
       throw f;
     } finally {
       calls.record(new ToolCalls.Call(caller.tenantId(), playbook.id(), playbook.name(), caller.principal(), route.server().name(), name,

@@ -161,11 +161,17 @@ public final class SseUpstream implements Upstream {
   }
 
   @Override
-  public CompletableFuture<JsonNode> request(String method, JsonNode params, Duration timeout) {
+  public CompletableFuture<JsonNode> request(String method, JsonNode params, Duration timeout, Cancellation cancellation) {
     if (closed) return CompletableFuture.failedFuture(new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, "upstream " + label + " is not connected"));
     long id = ids.incrementAndGet();
     CompletableFuture<JsonNode> future = new CompletableFuture<>();
     pending.put(id, future);
+    cancellation.bind(() -> {
+      if (pending.remove(id) != null) {
+        notify("notifications/cancelled", JsonRpc.NODES.objectNode().put("requestId", id).put("reason", "cancelled by the client"));
+        future.completeExceptionally(new JsonRpc.Failure(Cancellation.REQUEST_CANCELLED, "Request cancelled"));
+      }
+    });
     post(JsonRpc.request(id, method, params)).whenComplete((status, error) -> {
       if (error != null || status / 100 != 2) {
         CompletableFuture<JsonNode> f = pending.remove(id);

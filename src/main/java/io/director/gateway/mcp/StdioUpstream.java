@@ -92,7 +92,7 @@ public final class StdioUpstream implements Upstream {
   }
 
   @Override
-  public CompletableFuture<JsonNode> request(String method, JsonNode params, Duration timeout) {
+  public CompletableFuture<JsonNode> request(String method, JsonNode params, Duration timeout, Cancellation cancellation) {
     long id = ids.incrementAndGet();
     CompletableFuture<JsonNode> future = new CompletableFuture<>();
     if (!alive) {
@@ -100,6 +100,12 @@ public final class StdioUpstream implements Upstream {
       return future;
     }
     pending.put(id, future);
+    cancellation.bind(() -> {
+      if (pending.remove(id) != null) {
+        notify("notifications/cancelled", JsonRpc.NODES.objectNode().put("requestId", id).put("reason", "cancelled by the client"));
+        future.completeExceptionally(new JsonRpc.Failure(Cancellation.REQUEST_CANCELLED, "Request cancelled"));
+      }
+    });
     try {
       send(JsonRpc.request(id, method, params));
     } catch (IOException e) {
@@ -112,13 +118,6 @@ public final class StdioUpstream implements Upstream {
         notify("notifications/cancelled", JsonRpc.NODES.objectNode().put("requestId", id).put("reason", "timeout"));
       }
     });
-  }
-
-  /** Forwards a downstream client's cancellation of a request that Director sent as {@code id}. */
-  public void cancel(long id, String reason) {
-    if (pending.remove(id) != null) {
-      notify("notifications/cancelled", JsonRpc.NODES.objectNode().put("requestId", id).put("reason", reason));
-    }
   }
 
   @Override

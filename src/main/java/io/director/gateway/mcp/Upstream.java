@@ -8,7 +8,12 @@ import tools.jackson.databind.JsonNode;
 public interface Upstream extends AutoCloseable {
 
   /** Sends a request; completes with the whole response message (result or error). */
-  CompletableFuture<JsonNode> request(String method, JsonNode params, Duration timeout);
+  default CompletableFuture<JsonNode> request(String method, JsonNode params, Duration timeout) {
+    return request(method, params, timeout, Cancellation.none());
+  }
+
+  /** As above; {@code cancellation} cancels the request upstream (notifications/cancelled). */
+  CompletableFuture<JsonNode> request(String method, JsonNode params, Duration timeout, Cancellation cancellation);
 
   void notify(String method, JsonNode params);
 

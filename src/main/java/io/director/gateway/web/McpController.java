@@ -87,24 +87,25 @@ class McpController {
     if (message.isArray()) {
       ArrayNode responses = JsonRpc.NODES.arrayNode();
       for (JsonNode m : message) {
-        JsonNode r = answer(playbook.get(), caller(principal), m);
+        JsonNode r = answer(playbook.get(), principal, session.get().id(), m);
         if (r != null) responses.add(r);
       }
       if (message.isEmpty()) return rpc(HttpStatus.BAD_REQUEST, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Empty batch"));
       return responses.isEmpty() ? ResponseEntity.accepted().build() : rpc(HttpStatus.OK, responses);
     }
-    JsonNode response = answer(playbook.get(), caller(principal), message);
+    JsonNode response = answer(playbook.get(), principal, session.get().id(), message);
     if (response == null) return ResponseEntity.accepted().build();
     boolean invalid = response.has("error") && response.get("error").path("code").asInt() == JsonRpc.INVALID_REQUEST;
     return rpc(invalid ? HttpStatus.BAD_REQUEST : HttpStatus.OK, response);
   }
 
   /** The response to one message, or null for notifications and client responses. */
-  private static McpDispatcher.Caller caller(Principal principal) {
-    return new McpDispatcher.Caller(principal.tenantId(), principal.label());
-  }
-
-  private JsonNode answer(Playbook playbook, McpDispatcher.Caller caller, JsonNode m) {
+  private JsonNode answer(Playbook playbook, Principal principal, String sessionId, JsonNode m) {
+    if (JsonRpc.isNotification(m) && "notifications/cancelled".equals(m.get("method").asString(""))) {
+      JsonNode requestId = m.path("params").path("requestId");
+      if (requestId.isString() || requestId.isIntegralNumber()) dispatcher.cancel(sessionId + ":" + requestId);
+      return null;
+    }
     if (JsonRpc.isNotification(m) || JsonRpc.isResponse(m)) return null;
     if (!JsonRpc.isRequest(m) || !"2.0".equals(m.path("jsonrpc").asString("")) || !m.get("method").isString()) {
       return JsonRpc.error(idOf(m), JsonRpc.INVALID_REQUEST, "Invalid Request: expected a JSON-RPC 2.0 request, notification or response");
@@ -113,6 +114,7 @@ class McpController {
     if (!id.isString() && !id.isIntegralNumber()) return JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Invalid Request: id must be a string or integer");
     JsonNode params = m.has("params") ? m.get("params") : JsonRpc.NODES.objectNode();
     if (!params.isObject()) return JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "params must be an object");
+    McpDispatcher.Caller caller = new McpDispatcher.Caller(principal.tenantId(), principal.label(), Optional.of(sessionId + ":" + id));
     try {
       return JsonRpc.result(id, dispatcher.handle(playbook, caller, m.get("method").asString(), params));
     } catch (JsonRpc.Failure f) {
