@@ -22,12 +22,29 @@ public final class McpCommand implements Runnable {
   static final class ListTools extends PlaybookCommand.Remote {
     @Parameters(paramLabel = "PLAYBOOK", description = "Id or name.") String playbook;
 
+    @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "120",
+        description = "How long to wait for upstreams that are still starting (default: ${DEFAULT-VALUE}).")
+    int waitSeconds;
+
+    private static boolean starting(JsonNode overview) {
+      for (JsonNode s : overview.path("servers")) {
+        if ("starting".equals(s.path("state").asString())) return true;
+      }
+      return false;
+    }
+
     @Override
     public Integer call() throws Exception {
       String base = base();
       String auth = ApiClient.authorization(base);
-      JsonNode overview = ApiClient.expect(ApiClient.send(base, "GET",
-          "/api/playbooks/" + PlaybookCommand.resolve(base, auth, playbook) + "/tools", auth, null), 200);
+      String path = "/api/playbooks/" + PlaybookCommand.resolve(base, auth, playbook) + "/tools";
+      JsonNode overview = ApiClient.expect(ApiClient.send(base, "GET", path, auth, null), 200);
+      // upstreams start on first use (npx may be downloading); wait a while for them rather than show a partial list
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(waitSeconds);
+      while (starting(overview) && System.nanoTime() < deadline) {
+        Thread.sleep(1000);
+        overview = ApiClient.expect(ApiClient.send(base, "GET", path, auth, null), 200);
+      }
       for (JsonNode t : overview.path("tools")) {
         System.out.printf("%-48s  %s%n", t.path("name").asString(), t.path("description").asString("").lines().findFirst().orElse(""));
       }
