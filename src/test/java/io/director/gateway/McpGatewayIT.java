@@ -368,6 +368,25 @@ class McpGatewayIT {
   }
 
   @Test
+  @Order(13)
+  void toolsThatTwoServersOfferUnderOneNameAreReportedAndServedOnce() throws Exception {
+    Map<String, Object> first = new java.util.HashMap<>(everything("first", Map.of("include", List.of("echo"))));
+    first.put("prefix", "");
+    Map<String, Object> second = new java.util.HashMap<>(everything("second", Map.of("include", List.of("echo", "get-sum"))));
+    second.put("prefix", "");
+    String clash = api.json(api.call("POST", "/api/playbooks", bearer, Map.of("name", "clash", "servers", List.of(first, second))), 201)
+        .get("id").asString();
+    McpClient client = new McpClient(director, clash, bearer);
+    client.initialize("2025-06-18");
+    assertThat(names(client.request("tools/list", null).get("result").get("tools"))).containsExactlyInAnyOrder("echo", "get-sum");
+    JsonNode overview = api.json(api.call("GET", "/api/playbooks/" + clash + "/tools", bearer, null), 200);
+    assertThat(overview.get("collisions")).hasSize(1);
+    assertThat(overview.get("collisions").get(0).get("name").asString()).isEqualTo("echo");
+    assertThat(overview.get("collisions").get(0).get("served_by").asString()).isEqualTo("first");
+    assertThat(overview.get("collisions").get(0).get("servers").toString()).isEqualTo("[\"first\",\"second\"]");
+  }
+
+  @Test
   @Order(9)
   void aHangingUpstreamDoesNotHideTheOthers() throws Exception {
     String hanging = api.json(api.call("POST", "/api/playbooks", bearer, Map.of("name", "with-a-hang",

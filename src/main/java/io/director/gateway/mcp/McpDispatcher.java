@@ -116,10 +116,29 @@ public class McpDispatcher {
         String exposed = server.namespaced(name);
         definition.put("name", exposed);
         server.tools().description(name).ifPresent(d -> definition.put("description", d));
-        routes.putIfAbsent(exposed, new Route(server, name, definition));
+        Route existing = routes.putIfAbsent(exposed, new Route(server, name, definition));
+        if (existing != null && !existing.server().equals(server)) {
+          log.warn("playbook {}: tool {} is offered by servers {} and {}; {} wins — set a prefix or rename one",
+              playbook.name(), exposed, existing.server().name(), server.name(), existing.server().name());
+        }
       }
     }
     return routes;
+  }
+
+  /** Tool names two or more servers offer (the first server in the playbook serves them). */
+  public Map<String, List<String>> collisions(Playbook playbook) {
+    Map<String, List<String>> offered = new LinkedHashMap<>();
+    collect(playbook, Upstreams.Kind.TOOLS).forEach((server, tools) -> {
+      for (JsonNode tool : tools) {
+        String name = tool.path("name").asString("");
+        if (name.isEmpty() || !server.tools().serves(name)) continue;
+        List<String> servers = offered.computeIfAbsent(server.namespaced(name), k -> new ArrayList<>());
+        if (!servers.contains(server.name())) servers.add(server.name());
+      }
+    });
+    offered.values().removeIf(servers -> servers.size() < 2);
+    return offered;
   }
 
   /** The served tools with the server each one comes from. */

@@ -50,6 +50,12 @@ class PlaybookToolsController {
     ObjectNode out = JsonRpc.NODES.objectNode();
     ArrayNode tools = out.putArray("tools");
     dispatcher.describeTools(playbook).forEach(tools::add);
+    ArrayNode collisions = out.putArray("collisions");
+    dispatcher.collisions(playbook).forEach((name, owners) -> {
+      ObjectNode c = collisions.addObject().put("name", name).put("served_by", owners.get(0));
+      ArrayNode by = c.putArray("servers");
+      owners.forEach(by::add);
+    });
     ArrayNode servers = out.putArray("servers");
     for (UpstreamServer s : playbook.servers()) {
       Upstreams.State state = upstreams.state(s);
