@@ -72,10 +72,6 @@ public class PlaybookCache {
     return Optional.ofNullable(cache.get(id));
   }
 
-  public void invalidate(UUID id) {
-    cache.remove(id);
-  }
-
   private void listen() {
     while (running.get()) {
       try (Connection c = open(); Statement st = c.createStatement()) {

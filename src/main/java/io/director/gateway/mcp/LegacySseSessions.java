@@ -75,10 +75,6 @@ public class LegacySseSessions {
     return s != null && s.playbookId.equals(playbookId) && s.principalId.equals(principalId) ? Optional.of(s) : Optional.empty();
   }
 
-  public int active() {
-    return streams.size();
-  }
-
   /** A comment every 20 s keeps proxies from closing idle streams and finds clients that left. */
   @Scheduled(fixedDelayString = "20s", initialDelayString = "20s")
   void keepAlive() {

@@ -93,6 +93,11 @@ public class McpDispatcher {
   record Route(UpstreamServer server, String upstreamName, JsonNode definition) {}
 
   Map<String, Route> routes(Playbook playbook) {
+    return routes(playbook, true);
+  }
+
+  /** The routes; without definitions ({@code copy=false}) nothing is copied, for the tools/call path. */
+  Map<String, Route> routes(Playbook playbook, boolean copy) {
     Duration deadline = upstreams.config().listDeadline();
     Map<UpstreamServer, CompletableFuture<List<JsonNode>>> pending = new LinkedHashMap<>();
     for (UpstreamServer server : playbook.servers()) {
@@ -112,10 +117,14 @@ public class McpDispatcher {
       for (JsonNode tool : tools) {
         String name = tool.path("name").asString("");
         if (name.isEmpty() || !server.tools().serves(name)) continue;
-        ObjectNode definition = ((ObjectNode) tool).deepCopy();
         String exposed = server.namespaced(name);
-        definition.put("name", exposed);
-        server.tools().description(name).ifPresent(d -> definition.put("description", d));
+        ObjectNode definition = null;
+        if (copy) {
+          definition = ((ObjectNode) tool).deepCopy();
+          definition.put("name", exposed);
+          ObjectNode d = definition;
+          server.tools().description(name).ifPresent(text -> d.put("description", text));
+        }
         Route existing = routes.putIfAbsent(exposed, new Route(server, name, definition));
         if (existing != null && !existing.server().equals(server)) {
           log.warn("playbook {}: tool {} is offered by servers {} and {}; {} wins — set a prefix or rename one",
@@ -165,7 +174,7 @@ public class McpDispatcher {
     if (params.has("arguments") && !params.get("arguments").isObject()) {
       throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "tools/call arguments must be an object");
     }
-    Route route = routes(playbook).get(name);
+    Route route = routes(playbook, false).get(name);
     if (route == null) throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "Unknown tool: " + name);
     ObjectNode forwarded = ((ObjectNode) params).deepCopy();
     forwarded.put("name", route.upstreamName());

@@ -131,10 +131,6 @@ public class McpSessions {
     }).orElse(false);
   }
 
-  public int active() {
-    return sessions.size();
-  }
-
   @Scheduled(fixedDelayString = "20s", initialDelayString = "20s")
   void keepAlive() {
     streaming().forEach(Session::keepAlive);

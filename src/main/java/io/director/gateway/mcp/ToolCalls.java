@@ -86,19 +86,6 @@ public class ToolCalls {
         .list();
   }
 
-  /** Waits until everything recorded so far is written (for tests and shutdown). */
-  public void flush() {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!queue.isEmpty() && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-  }
-
   private void drain() {
     List<Call> batch = new ArrayList<>();
     while (running.get() || !queue.isEmpty()) {

@@ -284,12 +284,6 @@ public class Upstreams {
     }
   }
 
-  /** Processes of all running upstreams, for tests and diagnostics. */
-  public List<Long> pids() {
-    return entries.values().stream().map(e -> e.connection).filter(c -> c instanceof StdioUpstream s && s.alive())
-        .map(c -> ((StdioUpstream) c).pid()).toList();
-  }
-
   private void track(Process process) {
     children.add(process);
     process.onExit().thenRun(() -> children.remove(process));
