@@ -44,9 +44,22 @@ final class McpClient {
     long id = ids.incrementAndGet();
     HttpResponse<String> r = post("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\""
         + (paramsJson == null ? "" : ",\"params\":" + paramsJson) + "}");
-    JsonNode message = Api.JSON.readTree(r.body());
+    JsonNode message = r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream")
+        ? events(r.body()).stream().filter(m -> m.has("id") && !m.has("method")).reduce((a, b) -> b).orElseThrow()
+        : Api.JSON.readTree(r.body());
     if (message.get("id").asLong() != id) throw new AssertionError("response id " + message.get("id") + " for request " + id);
     return message;
+  }
+
+  /** The JSON-RPC messages of an event stream body, in order. */
+  static java.util.List<JsonNode> events(String body) {
+    java.util.List<JsonNode> out = new java.util.ArrayList<>();
+    for (String event : body.split("\n\n")) {
+      StringBuilder data = new StringBuilder();
+      event.lines().filter(l -> l.startsWith("data:")).forEach(l -> data.append(l.substring(l.startsWith("data: ") ? 6 : 5)));
+      if (!data.isEmpty()) out.add(Api.JSON.readTree(data.toString()));
+    }
+    return out;
   }
 
   JsonNode callTool(String name, String argumentsJson) throws IOException {

@@ -42,6 +42,7 @@ public final class HttpUpstream implements Upstream {
   private volatile String protocolVersion = PROTOCOL;
   private volatile JsonNode initializeResult;
   private volatile boolean closed;
+  private final InFlight inFlight;
 
   private HttpUpstream(String label, UpstreamTransport.StreamableHttp spec, Listener listener, HttpClient http, Duration timeout) {
     this.label = label;
@@ -50,6 +51,7 @@ public final class HttpUpstream implements Upstream {
     this.listener = listener;
     this.http = http;
     this.timeout = timeout;
+    this.inFlight = new InFlight(timeout);
   }
 
   public static HttpUpstream start(String label, UpstreamTransport.StreamableHttp spec, Listener listener, HttpClient http, Duration timeout)
@@ -64,7 +66,7 @@ public final class HttpUpstream implements Upstream {
     ObjectNode params = JsonRpc.initializeParams(PROTOCOL);
     JsonNode response;
     try {
-      response = exchange(JsonRpc.request(ids.incrementAndGet(), "initialize", params), true).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      response = exchange(JsonRpc.request(ids.incrementAndGet(), "initialize", params), true, Exchange.none()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       throw new IOException("upstream " + label + " did not complete initialize: " + Upstreams.rootMessage(e));
     }
@@ -77,19 +79,20 @@ public final class HttpUpstream implements Upstream {
   }
 
   @Override
-  public CompletableFuture<JsonNode> request(String method, JsonNode params, Duration requestTimeout, Cancellation cancellation) {
-    return send(method, params, requestTimeout, true, cancellation);
+  public CompletableFuture<JsonNode> request(String method, JsonNode params, Duration requestTimeout, Exchange exchange) {
+    JsonNode sent = inFlight.begin(exchange, params);
+    return send(method, sent, requestTimeout, true, exchange).whenComplete((r, e) -> inFlight.end(exchange));
   }
 
-  private CompletableFuture<JsonNode> send(String method, JsonNode params, Duration requestTimeout, boolean retry, Cancellation cancellation) {
+  private CompletableFuture<JsonNode> send(String method, JsonNode params, Duration requestTimeout, boolean retry, Exchange exchange) {
     if (closed) return CompletableFuture.failedFuture(new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, "upstream " + label + " was stopped"));
     long id = ids.incrementAndGet();
-    CompletableFuture<JsonNode> exchanged = exchange(JsonRpc.request(id, method, params), false);
-    cancellation.bind(() -> {
+    CompletableFuture<JsonNode> exchanged = exchange(JsonRpc.request(id, method, params), false, exchange);
+    exchange.bind(() -> {
       CompletableFuture<JsonNode> f = pending.remove(id);
       if (f != null) {
         notify("notifications/cancelled", JsonRpc.NODES.objectNode().put("requestId", id).put("reason", "cancelled by the client"));
-        f.completeExceptionally(new JsonRpc.Failure(Cancellation.REQUEST_CANCELLED, "Request cancelled"));
+        f.completeExceptionally(new JsonRpc.Failure(Exchange.REQUEST_CANCELLED, "Request cancelled"));
       }
     });
     return exchanged
@@ -100,7 +103,7 @@ public final class HttpUpstream implements Upstream {
             try {
               log.info("upstream {}: session expired, initialising again", label);
               initialize();
-              return send(method, params, requestTimeout, false, cancellation);
+              return send(method, params, requestTimeout, false, exchange);
             } catch (IOException e) {
               return CompletableFuture.<JsonNode>failedFuture(new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, e.getMessage()));
             }
@@ -115,7 +118,7 @@ public final class HttpUpstream implements Upstream {
   }
 
   /** POSTs one message and completes with the response to it, reading JSON or an event stream. */
-  private CompletableFuture<JsonNode> exchange(ObjectNode message, boolean initializing) {
+  private CompletableFuture<JsonNode> exchange(ObjectNode message, boolean initializing, Exchange related) {
     long id = message.get("id").asLong();
     CompletableFuture<JsonNode> result = new CompletableFuture<>();
     pending.put(id, result);
@@ -139,11 +142,11 @@ public final class HttpUpstream implements Upstream {
         if (initializing) response.headers().firstValue("Mcp-Session-Id").ifPresent(s -> sessionId = s);
         String type = response.headers().firstValue("Content-Type").orElse("");
         if (type.startsWith("text/event-stream")) {
-          Thread.ofVirtual().start(() -> readEvents(response.body(), id));
+          Thread.ofVirtual().start(() -> readEvents(response.body(), id, related));
         } else {
           Thread.ofVirtual().start(() -> {
             try {
-              dispatch(JsonRpc.JSON.readTree(String.join("\n", response.body().toList())));
+              dispatch(JsonRpc.JSON.readTree(String.join("\n", response.body().toList())), related);
             } catch (JacksonException | java.io.UncheckedIOException e) {
               fail(id, "answered with invalid JSON");
             }
@@ -157,7 +160,7 @@ public final class HttpUpstream implements Upstream {
     return result.whenComplete((r, e) -> pending.remove(id));
   }
 
-  private void readEvents(Stream<String> lines, long id) {
+  private void readEvents(Stream<String> lines, long id, Exchange related) {
     StringBuilder data = new StringBuilder();
     try (lines) {
       var it = lines.iterator();
@@ -166,7 +169,7 @@ public final class HttpUpstream implements Upstream {
         if (line.isEmpty()) {
           if (!data.isEmpty()) {
             try {
-              dispatch(JsonRpc.JSON.readTree(data.toString()));
+              dispatch(JsonRpc.JSON.readTree(data.toString()), related);
             } catch (JacksonException e) {
               log.warn("upstream {} sent an event that is not JSON; ignored", label);
             }
@@ -183,17 +186,18 @@ public final class HttpUpstream implements Upstream {
     if (pending.containsKey(id)) fail(id, "closed the event stream before answering");
   }
 
-  private void dispatch(JsonNode message) {
+  /** Handles one message from the upstream; {@code related} is the exchange whose stream carried it. */
+  private void dispatch(JsonNode message, Exchange related) {
     if (message.isArray()) {
-      message.forEach(this::dispatch);
+      message.forEach(m -> dispatch(m, related));
     } else if (JsonRpc.isResponse(message)) {
       JsonNode id = message.get("id");
       CompletableFuture<JsonNode> f = id.isNumber() ? pending.get(id.asLong()) : null;
       if (f != null) f.complete(message);
     } else if (JsonRpc.isRequest(message)) {
-      Thread.ofVirtual().start(() -> post(listener.onRequest(message), "response"));
+      inFlight.request(message, related, listener::onRequest).thenAccept(response -> post(response, "response"));
     } else if (JsonRpc.isNotification(message)) {
-      listener.onNotification(message);
+      if (!inFlight.notification(message, related)) listener.onNotification(message);
     }
   }
 

@@ -63,7 +63,11 @@ public final class JsonRpc {
   /** What Director sends as a client when it initialises an upstream. */
   public static ObjectNode initializeParams(String protocolVersion) {
     ObjectNode params = NODES.objectNode().put("protocolVersion", protocolVersion);
-    params.putObject("capabilities");
+    // Director answers these for its clients: it passes each such request to the client whose call caused it
+    ObjectNode caps = params.putObject("capabilities");
+    caps.putObject("sampling");
+    caps.putObject("elicitation");
+    caps.putObject("roots");
     params.putObject("clientInfo").put("name", "director").put("version", io.director.platform.Version.current());
     return params;
   }

@@ -31,6 +31,8 @@ public class LegacySseSessions {
     final UUID playbookId;
     final UUID principalId;
     final SseEmitter emitter;
+    final ClientRequests requests = new ClientRequests();
+    volatile JsonNode capabilities = JsonRpc.NODES.objectNode();
 
     Stream(String id, UUID playbookId, UUID principalId, SseEmitter emitter) {
       this.id = id;
@@ -45,6 +47,37 @@ public class LegacySseSessions {
 
     public SseEmitter emitterFor() {
       return emitter;
+    }
+
+    /** Remembers what the client declared in its initialize. */
+    public void initialized(JsonNode clientCapabilities) {
+      if (clientCapabilities != null && clientCapabilities.isObject()) capabilities = clientCapabilities;
+    }
+
+    /** A client's response to a request Director sent it; false when none is waiting for it. */
+    public boolean answer(JsonNode response) {
+      return requests.answer(response);
+    }
+
+    /** The client behind this stream, for what upstreams say back to it. */
+    public Downstream downstream() {
+      Stream self = this;
+      return new Downstream() {
+        @Override
+        public JsonNode capabilities() {
+          return capabilities;
+        }
+
+        @Override
+        public boolean notify(JsonNode notification) {
+          return self.send(notification);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<JsonNode> request(String method, JsonNode params, java.time.Duration timeout) {
+          return requests.send(method, params, timeout, self::send);
+        }
+      };
     }
 
     /** Sends one JSON-RPC message as a {@code message} event; false when the client is gone. */
@@ -63,7 +96,10 @@ public class LegacySseSessions {
     String id = Crypto.randomToken(24);
     Stream stream = new Stream(id, playbookId, principalId, emitter);
     streams.put(id, stream);
-    emitter.onCompletion(() -> streams.remove(id));
+    emitter.onCompletion(() -> {
+      streams.remove(id);
+      stream.requests.failAll("the client closed its stream");
+    });
     emitter.onTimeout(() -> streams.remove(id));
     emitter.onError(e -> streams.remove(id));
     emitter.send(SseEmitter.event().name("endpoint").data(messagesPath + "?sessionId=" + id));

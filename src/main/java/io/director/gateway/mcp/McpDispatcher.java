@@ -38,19 +38,34 @@ public class McpDispatcher {
     this.calls = calls;
   }
 
-  /** Who is calling, for the call record; {@code callKey} names the client request so it can be cancelled. */
-  public record Caller(String tenantId, String principal, Optional<String> callKey) {
+  /**
+   * Who is calling: for the call record; {@code callKey} names the client request so it can be
+   * cancelled; {@code client} is where what the upstream says back to the caller goes.
+   */
+  public record Caller(String tenantId, String principal, Optional<String> callKey, Downstream client) {
     public Caller(String tenantId, String principal) {
-      this(tenantId, principal, Optional.empty());
+      this(tenantId, principal, Optional.empty(), Downstream.NONE);
     }
   }
 
-  private final Map<String, Cancellation> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Exchange> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A client cancelled the request {@code callKey}: cancel what it started upstream. */
   public void cancel(String callKey) {
-    Cancellation c = inFlight.remove(callKey);
+    Exchange c = inFlight.remove(callKey);
     if (c != null) c.cancel();
+  }
+
+  /** Whether a method may make the upstream talk back to the client before it answers. */
+  public static boolean forwarded(String method) {
+    return switch (method) {
+      case "tools/call", "prompts/get", "resources/read", "completion/complete" -> true;
+      default -> false;
+    };
+  }
+
+  public Duration requestTimeout() {
+    return upstreams.config().requestTimeout();
   }
 
   /** The version to answer an initialize with: the client's when supported, else the newest. */
@@ -79,11 +94,11 @@ public class McpDispatcher {
       case "tools/list" -> listTools(playbook);
       case "tools/call" -> callTool(playbook, caller, params);
       case "prompts/list" -> listPrompts(playbook);
-      case "prompts/get" -> getPrompt(playbook, params);
+      case "prompts/get" -> getPrompt(playbook, caller, params);
       case "resources/list" -> listed(playbook, Upstreams.Kind.RESOURCES);
       case "resources/templates/list" -> listed(playbook, Upstreams.Kind.RESOURCE_TEMPLATES);
-      case "resources/read" -> forward(resourceOwner(playbook, params.path("uri").asString("")), "resources/read", params);
-      case "completion/complete" -> complete(playbook, params);
+      case "resources/read" -> forward(playbook, caller, resourceOwner(playbook, params.path("uri").asString("")), "resources/read", params);
+      case "completion/complete" -> complete(playbook, caller, params);
       case "logging/setLevel" -> setLevel(playbook, params);
       default -> throw new JsonRpc.Failure(JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method);
     };
@@ -185,12 +200,13 @@ public class McpDispatcher {
     String outcome = "error";
     int bytesOut = 0;
     try {
-      Upstream upstream = Upstreams.await(upstreams.connect(playbook.name(), route.server()), timeout, "upstream '" + route.server().name() + "'");
-      Cancellation cancellation = new Cancellation();
-      caller.callKey().ifPresent(k -> inFlight.put(k, cancellation));
+      Exchange exchange = new Exchange(caller.client());
+      Upstream upstream = Upstreams.await(upstreams.lease(playbook.name(), route.server(), exchange), timeout,
+          "upstream '" + route.server().name() + "'");
+      caller.callKey().ifPresent(k -> inFlight.put(k, exchange));
       JsonNode response;
       try {
-        response = Upstreams.await(upstream.request("tools/call", forwarded, timeout, cancellation), timeout, "tool " + name);
+        response = Upstreams.await(upstream.request("tools/call", forwarded, timeout, exchange), timeout, "tool " + name);
       } finally {
         caller.callKey().ifPresent(inFlight::remove);
       }
@@ -204,7 +220,7 @@ public class McpDispatcher {
       return result;
     } catch (JsonRpc.Failure f) {
       outcome = f.code() == JsonRpc.UPSTREAM_UNAVAILABLE ? (f.getMessage().contains("did not answer") ? "timeout" : "unavailable")
-          : f.code() == Cancellation.REQUEST_CANCELLED ? "cancelled" : "error";
+          : f.code() == Exchange.REQUEST_CANCELLED ? "cancelled" : "error";
       throw f;
     } finally {
       calls.record(new ToolCalls.Call(caller.tenantId(), playbook.id(), playbook.name(), caller.principal(), route.server().name(), name,
@@ -260,7 +276,7 @@ public class McpDispatcher {
     return best;
   }
 
-  private JsonNode complete(Playbook playbook, JsonNode params) {
+  private JsonNode complete(Playbook playbook, Caller caller, JsonNode params) {
     JsonNode ref = params.path("ref");
     switch (ref.path("type").asString("")) {
       case "ref/prompt" -> {
@@ -274,10 +290,10 @@ public class McpDispatcher {
         if (route == null) throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "Unknown prompt: " + name);
         ObjectNode forwarded = ((ObjectNode) params).deepCopy();
         ((ObjectNode) forwarded.get("ref")).put("name", route.upstreamName());
-        return forward(route.server(), "completion/complete", forwarded);
+        return forward(playbook, caller, route.server(), "completion/complete", forwarded);
       }
       case "ref/resource" -> {
-        return forward(resourceOwner(playbook, ref.path("uri").asString("")), "completion/complete", params);
+        return forward(playbook, caller, resourceOwner(playbook, ref.path("uri").asString("")), "completion/complete", params);
       }
       default -> throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "completion/complete needs ref.type ref/prompt or ref/resource");
     }
@@ -296,10 +312,17 @@ public class McpDispatcher {
   }
 
   /** Sends a request to one upstream and returns its result, or its error as a failure. */
-  private JsonNode forward(UpstreamServer server, String method, JsonNode params) {
+  private JsonNode forward(Playbook playbook, Caller caller, UpstreamServer server, String method, JsonNode params) {
     Duration timeout = upstreams.config().requestTimeout();
-    Upstream upstream = Upstreams.await(upstreams.connect(server.name(), server), timeout, "upstream '" + server.name() + "'");
-    JsonNode response = Upstreams.await(upstream.request(method, params, timeout), timeout, method);
+    Exchange exchange = new Exchange(caller.client());
+    Upstream upstream = Upstreams.await(upstreams.lease(playbook.name(), server, exchange), timeout, "upstream '" + server.name() + "'");
+    caller.callKey().ifPresent(k -> inFlight.put(k, exchange));
+    JsonNode response;
+    try {
+      response = Upstreams.await(upstream.request(method, params, timeout, exchange), timeout, method);
+    } finally {
+      caller.callKey().ifPresent(inFlight::remove);
+    }
     if (response.has("error")) {
       JsonNode error = response.get("error");
       throw new JsonRpc.Failure(error.path("code").asInt(JsonRpc.INTERNAL_ERROR), error.path("message").asString("upstream error"));
@@ -342,7 +365,7 @@ public class McpDispatcher {
     return JsonRpc.NODES.objectNode().set("prompts", prompts);
   }
 
-  private JsonNode getPrompt(Playbook playbook, JsonNode params) {
+  private JsonNode getPrompt(Playbook playbook, Caller caller, JsonNode params) {
     String name = params.path("name").asString("");
     Optional<PromptTemplate> own = playbook.prompts().stream().filter(p -> p.name().equals(name)).findFirst();
     if (own.isEmpty()) {
@@ -350,7 +373,7 @@ public class McpDispatcher {
       if (route == null) throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "Unknown prompt: " + name);
       ObjectNode forwarded = ((ObjectNode) params).deepCopy();
       forwarded.put("name", route.upstreamName());
-      return forward(route.server(), "prompts/get", forwarded);
+      return forward(playbook, caller, route.server(), "prompts/get", forwarded);
     }
     PromptTemplate prompt = own.get();
     JsonNode args = params.path("arguments");

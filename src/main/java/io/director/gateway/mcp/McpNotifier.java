@@ -6,8 +6,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Tells clients with an open stream that a list changed: every list after a playbook edit, or the
- * one an upstream announced. Clients then list again and see the new state.
+ * Tells clients with an open stream that a list changed — every list after a playbook edit, or the
+ * one an upstream announced — and passes on what an upstream says outside any one call (log messages).
  */
 @Component
 class McpNotifier {
@@ -30,10 +30,20 @@ class McpNotifier {
 
   @EventListener
   void upstreamChanged(Upstreams.UpstreamListChanged changed) {
+    pushToServed(changed.serverId(), JsonRpc.notification(changed.notification(), null));
+  }
+
+  /** A log message or other notification that belongs to no one call: every open stream of a playbook with that server. */
+  @EventListener
+  void upstreamSaid(Upstreams.UpstreamNotification said) {
+    pushToServed(said.serverId(), said.message());
+  }
+
+  private void pushToServed(java.util.UUID serverId, tools.jackson.databind.JsonNode message) {
     for (McpSessions.Session s : sessions.streaming()) {
       boolean serves = playbooks.peek(s.playbookId())
-          .map(p -> p.servers().stream().anyMatch(server -> server.id().equals(changed.serverId()))).orElse(false);
-      if (serves) s.push(JsonRpc.notification(changed.notification(), null));
+          .map(p -> p.servers().stream().anyMatch(server -> server.id().equals(serverId))).orElse(false);
+      if (serves) s.push(message);
     }
   }
 }

@@ -29,14 +29,49 @@ public class McpSessions {
     final UUID playbookId;
     final UUID principalId;
     final String protocolVersion;
+    final tools.jackson.databind.JsonNode capabilities;
+    final ClientRequests requests = new ClientRequests();
     volatile Instant lastSeen = Instant.now();
     private org.springframework.web.servlet.mvc.method.annotation.SseEmitter stream;
 
-    Session(String id, UUID playbookId, UUID principalId, String protocolVersion) {
+    Session(String id, UUID playbookId, UUID principalId, String protocolVersion, tools.jackson.databind.JsonNode capabilities) {
       this.id = id;
       this.playbookId = playbookId;
       this.principalId = principalId;
       this.protocolVersion = protocolVersion;
+      this.capabilities = capabilities != null && capabilities.isObject() ? capabilities : JsonRpc.NODES.objectNode();
+    }
+
+    /** The client, reached through {@code sender} (a POST's event stream) or, when that is closed, the GET stream. */
+    public Downstream over(java.util.function.Predicate<tools.jackson.databind.JsonNode> sender) {
+      Session session = this;
+      return new Downstream() {
+        @Override
+        public tools.jackson.databind.JsonNode capabilities() {
+          return capabilities;
+        }
+
+        @Override
+        public boolean notify(tools.jackson.databind.JsonNode notification) {
+          return sender.test(notification) || push(notification);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<tools.jackson.databind.JsonNode> request(String method,
+            tools.jackson.databind.JsonNode params, Duration timeout) {
+          return requests.send(method, params, timeout, m -> sender.test(m) || session.push(m));
+        }
+      };
+    }
+
+    /** The client as reached through its GET stream only. */
+    public Downstream downstream() {
+      return over(m -> false);
+    }
+
+    /** A client's response to a request Director sent it; false when none is waiting for it. */
+    public boolean answer(tools.jackson.databind.JsonNode response) {
+      return requests.answer(response);
     }
 
     public String id() {
@@ -110,8 +145,8 @@ public class McpSessions {
     sessions.values().forEach(Session::closeStream);
   }
 
-  public Session open(UUID playbookId, UUID principalId, String protocolVersion) {
-    Session s = new Session(Crypto.randomToken(24), playbookId, principalId, protocolVersion);
+  public Session open(UUID playbookId, UUID principalId, String protocolVersion, tools.jackson.databind.JsonNode capabilities) {
+    Session s = new Session(Crypto.randomToken(24), playbookId, principalId, protocolVersion, capabilities);
     sessions.put(s.id, s);
     return s;
   }
@@ -127,6 +162,7 @@ public class McpSessions {
   public boolean close(String id, UUID playbookId, UUID principalId) {
     return find(id, playbookId, principalId).map(s -> {
       s.closeStream();
+      s.requests.failAll("the session ended");
       return sessions.remove(s.id) != null;
     }).orElse(false);
   }
@@ -141,6 +177,7 @@ public class McpSessions {
     Instant cutoff = Instant.now().minus(idle);
     sessions.values().removeIf(s -> {
       if (!s.lastSeen.isBefore(cutoff) || s.stream != null) return false;
+      s.requests.failAll("the session expired");
       return true;
     });
   }

@@ -40,9 +40,11 @@ public final class SseUpstream implements Upstream {
   private volatile Stream<String> stream;
   private volatile JsonNode initializeResult;
   private volatile boolean closed;
+  private final InFlight inFlight;
 
-  private SseUpstream(String label, UpstreamTransport.LegacySse spec, Listener listener, HttpClient http) {
+  private SseUpstream(String label, UpstreamTransport.LegacySse spec, Listener listener, HttpClient http, Duration timeout) {
     this.label = label;
+    this.inFlight = new InFlight(timeout);
     this.url = spec.url();
     this.headers = spec.headers().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().value()));
     this.listener = listener;
@@ -51,7 +53,7 @@ public final class SseUpstream implements Upstream {
 
   public static SseUpstream start(String label, UpstreamTransport.LegacySse spec, Listener listener, HttpClient http, Duration timeout)
       throws IOException {
-    SseUpstream upstream = new SseUpstream(label, spec, listener, http);
+    SseUpstream upstream = new SseUpstream(label, spec, listener, http, timeout);
     try {
       upstream.connect(timeout);
       upstream.handshake(timeout);
@@ -149,9 +151,9 @@ public final class SseUpstream implements Upstream {
       CompletableFuture<JsonNode> f = id.isNumber() ? pending.remove(id.asLong()) : null;
       if (f != null) f.complete(message);
     } else if (JsonRpc.isRequest(message)) {
-      Thread.ofVirtual().start(() -> post(listener.onRequest(message)));
+      inFlight.request(message, null, listener::onRequest).thenAccept(this::post);
     } else if (JsonRpc.isNotification(message)) {
-      listener.onNotification(message);
+      if (!inFlight.notification(message, null)) listener.onNotification(message);
     }
   }
 
@@ -161,18 +163,22 @@ public final class SseUpstream implements Upstream {
   }
 
   @Override
-  public CompletableFuture<JsonNode> request(String method, JsonNode params, Duration timeout, Cancellation cancellation) {
-    if (closed) return CompletableFuture.failedFuture(new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, "upstream " + label + " is not connected"));
+  public CompletableFuture<JsonNode> request(String method, JsonNode params, Duration timeout, Exchange exchange) {
+    if (closed) {
+      inFlight.end(exchange);
+      return CompletableFuture.failedFuture(new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, "upstream " + label + " is not connected"));
+    }
     long id = ids.incrementAndGet();
     CompletableFuture<JsonNode> future = new CompletableFuture<>();
+    JsonNode sent = inFlight.begin(exchange, params);
     pending.put(id, future);
-    cancellation.bind(() -> {
+    exchange.bind(() -> {
       if (pending.remove(id) != null) {
         notify("notifications/cancelled", JsonRpc.NODES.objectNode().put("requestId", id).put("reason", "cancelled by the client"));
-        future.completeExceptionally(new JsonRpc.Failure(Cancellation.REQUEST_CANCELLED, "Request cancelled"));
+        future.completeExceptionally(new JsonRpc.Failure(Exchange.REQUEST_CANCELLED, "Request cancelled"));
       }
     });
-    post(JsonRpc.request(id, method, params)).whenComplete((status, error) -> {
+    post(JsonRpc.request(id, method, sent)).whenComplete((status, error) -> {
       if (error != null || status / 100 != 2) {
         CompletableFuture<JsonNode> f = pending.remove(id);
         if (f != null) {
@@ -182,10 +188,16 @@ public final class SseUpstream implements Upstream {
       }
     });
     return future.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, e) -> {
+      inFlight.end(exchange);
       if (pending.remove(id) != null && e instanceof java.util.concurrent.TimeoutException) {
         notify("notifications/cancelled", JsonRpc.NODES.objectNode().put("requestId", id).put("reason", "timeout"));
       }
     });
+  }
+
+  @Override
+  public boolean reserve(Exchange exchange) {
+    return !closed && inFlight.reserve(exchange);
   }
 
   private CompletableFuture<Integer> post(JsonNode message) {

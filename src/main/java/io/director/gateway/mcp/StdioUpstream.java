@@ -41,11 +41,13 @@ public final class StdioUpstream implements Upstream {
   private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
   private final Deque<String> recentStderr = new ArrayDeque<>();
+  private final InFlight inFlight;
   private volatile boolean alive = true;
   private volatile JsonNode initializeResult;
 
-  private StdioUpstream(String label, Process process, Listener listener) {
+  private StdioUpstream(String label, Process process, Listener listener, Duration timeout) {
     this.label = label;
+    this.inFlight = new InFlight(timeout);
     this.process = process;
     this.listener = listener;
     this.stdin = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
@@ -67,7 +69,7 @@ public final class StdioUpstream implements Upstream {
     spec.env().forEach((k, v) -> env.put(k, v.value()));
     Process process = pb.start();
     spawned.accept(process);
-    StdioUpstream upstream = new StdioUpstream(label, process, listener);
+    StdioUpstream upstream = new StdioUpstream(label, process, listener, timeout);
     upstream.pumpStdout();
     upstream.pumpStderr();
     upstream.handshake(timeout);
@@ -92,32 +94,41 @@ public final class StdioUpstream implements Upstream {
   }
 
   @Override
-  public CompletableFuture<JsonNode> request(String method, JsonNode params, Duration timeout, Cancellation cancellation) {
+  public CompletableFuture<JsonNode> request(String method, JsonNode params, Duration timeout, Exchange exchange) {
     long id = ids.incrementAndGet();
     CompletableFuture<JsonNode> future = new CompletableFuture<>();
     if (!alive) {
+      inFlight.end(exchange);
       future.completeExceptionally(new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, "upstream " + label + " is not running"));
       return future;
     }
+    JsonNode sent = inFlight.begin(exchange, params);
     pending.put(id, future);
-    cancellation.bind(() -> {
+    exchange.bind(() -> {
       if (pending.remove(id) != null) {
         notify("notifications/cancelled", JsonRpc.NODES.objectNode().put("requestId", id).put("reason", "cancelled by the client"));
-        future.completeExceptionally(new JsonRpc.Failure(Cancellation.REQUEST_CANCELLED, "Request cancelled"));
+        future.completeExceptionally(new JsonRpc.Failure(Exchange.REQUEST_CANCELLED, "Request cancelled"));
       }
     });
     try {
-      send(JsonRpc.request(id, method, params));
+      send(JsonRpc.request(id, method, sent));
     } catch (IOException e) {
       pending.remove(id);
+      inFlight.end(exchange);
       future.completeExceptionally(new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, "upstream " + label + " is not accepting input"));
       return future;
     }
     return future.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, e) -> {
+      inFlight.end(exchange);
       if (pending.remove(id) != null && e instanceof java.util.concurrent.TimeoutException) {
         notify("notifications/cancelled", JsonRpc.NODES.objectNode().put("requestId", id).put("reason", "timeout"));
       }
     });
+  }
+
+  @Override
+  public boolean reserve(Exchange exchange) {
+    return alive && inFlight.reserve(exchange);
   }
 
   @Override
@@ -181,15 +192,15 @@ public final class StdioUpstream implements Upstream {
       CompletableFuture<JsonNode> f = id.isNumber() ? pending.remove(id.asLong()) : null;
       if (f != null) f.complete(message);
     } else if (JsonRpc.isRequest(message)) {
-      Thread.ofVirtual().start(() -> {
+      inFlight.request(message, null, listener::onRequest).thenAccept(response -> {
         try {
-          send(listener.onRequest(message));
+          send(response);
         } catch (IOException | RuntimeException e) {
           log.debug("upstream {}: cannot answer {}: {}", label, message.path("method").asString(""), e.getMessage());
         }
       });
     } else if (JsonRpc.isNotification(message)) {
-      listener.onNotification(message);
+      if (!inFlight.notification(message, null)) listener.onNotification(message);
     } else {
       log.warn("upstream {} sent a message that is neither request, response nor notification; ignored", label);
     }

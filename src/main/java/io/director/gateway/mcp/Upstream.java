@@ -9,11 +9,22 @@ public interface Upstream extends AutoCloseable {
 
   /** Sends a request; completes with the whole response message (result or error). */
   default CompletableFuture<JsonNode> request(String method, JsonNode params, Duration timeout) {
-    return request(method, params, timeout, Cancellation.none());
+    return request(method, params, timeout, Exchange.none());
   }
 
-  /** As above; {@code cancellation} cancels the request upstream (notifications/cancelled). */
-  CompletableFuture<JsonNode> request(String method, JsonNode params, Duration timeout, Cancellation cancellation);
+  /**
+   * As above, for a client's request: what the upstream sends while working on it goes to that
+   * client, and cancelling the exchange cancels the request upstream (notifications/cancelled).
+   */
+  CompletableFuture<JsonNode> request(String method, JsonNode params, Duration timeout, Exchange exchange);
+
+  /**
+   * Whether this connection can take {@code exchange} now: a transport that cannot tell which
+   * request an upstream's own request belongs to serves one interactive exchange at a time.
+   */
+  default boolean reserve(Exchange exchange) {
+    return true;
+  }
 
   void notify(String method, JsonNode params);
 
@@ -26,7 +37,7 @@ public interface Upstream extends AutoCloseable {
   interface Listener {
     void onNotification(JsonNode message);
 
-    /** Answers a request the upstream sends (sampling, roots, elicitation); returns the response message. */
+    /** Answers a request the upstream sends that no client exchange can take; returns the response message. */
     JsonNode onRequest(JsonNode message);
 
     /** The connection is gone for good (the process exited); not called for an explicit close. */

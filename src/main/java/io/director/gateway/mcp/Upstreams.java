@@ -31,7 +31,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The running upstreams: one shared connection per upstream server (never one per client session),
- * started on first use, restarted with exponential backoff after a crash, stopped when idle and on
+ * plus, for transports that cannot tell which call an upstream's own request belongs to, up to
+ * MCP_UPSTREAM_POOL_SIZE connections in all so that calls of clients that answer sampling,
+ * elicitation or roots requests each get a connection of their own while they run. Started on first use, restarted with exponential backoff after a crash, stopped when idle and on
  * shutdown. An edit to a server's settings gives it a new fingerprint, so the next use starts a
  * fresh process and the old one is stopped.
  */
@@ -89,6 +91,9 @@ public class Upstreams {
     volatile Instant lastUsed = Instant.now();
     volatile int failures;
     volatile Instant retryAt = Instant.EPOCH;
+    /** Further connections for interactive calls, with when each was last leased. */
+    final Map<Upstream, Instant> extras = new ConcurrentHashMap<>();
+    int extrasStarting;
 
     Entry(UUID serverId) {
       this.serverId = serverId;
@@ -121,17 +126,8 @@ public class Upstreams {
       }
       e.state = "starting";
       String label = playbookLabel + "/" + server.name();
-      CompletableFuture<Upstream> start = CompletableFuture.supplyAsync(() -> {
-        try {
-          return switch (server.transport()) {
-            case UpstreamTransport.Stdio stdio -> StdioUpstream.start(label, stdio, workDir, listener(e, fp), config.requestTimeout(), this::track);
-            case UpstreamTransport.StreamableHttp http -> HttpUpstream.start(label, http, listener(e, fp), httpClient, config.requestTimeout());
-            case UpstreamTransport.LegacySse sse -> SseUpstream.start(label, sse, listener(e, fp), httpClient, config.requestTimeout());
-          };
-        } catch (IOException ex) {
-          throw new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, ex.getMessage());
-        }
-      }, runnable -> Thread.ofVirtual().start(runnable));
+      CompletableFuture<Upstream> start = CompletableFuture.supplyAsync(() -> open(server, label, listener(e, fp)),
+          runnable -> Thread.ofVirtual().start(runnable));
       e.starting = start;
       start.whenComplete((connection, error) -> {
         synchronized (e) {
@@ -151,6 +147,86 @@ public class Upstreams {
       });
       return start;
     }
+  }
+
+  /**
+   * A connection that can take {@code exchange}: the shared one, unless the exchange is interactive
+   * and the transport needs a connection of its own for that (see {@link Upstream#reserve}); then a
+   * free pooled one, a new one while the pool is below its bound, or the next one to come free.
+   */
+  public CompletableFuture<Upstream> lease(String playbookLabel, UpstreamServer server, Exchange exchange) {
+    CompletableFuture<Upstream> shared = connect(playbookLabel, server);
+    if (!exchange.interactive()) return shared;
+    long until = System.nanoTime() + config.requestTimeout().toNanos();
+    return shared.thenCompose(primary -> primary.reserve(exchange) ? CompletableFuture.completedFuture(primary)
+        : pooled(playbookLabel, server, exchange, until));
+  }
+
+  private CompletableFuture<Upstream> pooled(String playbookLabel, UpstreamServer server, Exchange exchange, long until) {
+    Entry e = entries.get(server.id());
+    if (e == null) return connect(playbookLabel, server);
+    synchronized (e) {
+      Upstream primary = e.connection;
+      if (primary != null && primary.reserve(exchange)) return CompletableFuture.completedFuture(primary);
+      for (Upstream extra : e.extras.keySet()) {
+        if (extra.alive() && extra.reserve(exchange)) {
+          e.extras.put(extra, Instant.now());
+          return CompletableFuture.completedFuture(extra);
+        }
+      }
+      if (1 + e.extras.size() + e.extrasStarting < config.poolSize()) {
+        e.extrasStarting++;
+        String label = playbookLabel + "/" + server.name() + "#" + (e.extras.size() + e.extrasStarting);
+        String fp = e.fingerprint;
+        return CompletableFuture.supplyAsync(() -> open(server, label, extraListener(e)), runnable -> Thread.ofVirtual().start(runnable))
+            .whenComplete((extra, error) -> {
+              synchronized (e) {
+                e.extrasStarting--;
+                if (error == null && fp.equals(e.fingerprint)) e.extras.put(extra, Instant.now());
+                else if (error == null) extra.close();
+              }
+            })
+            .thenCompose(extra -> pooled(playbookLabel, server, exchange, until));
+      }
+    }
+    if (System.nanoTime() > until) {
+      return CompletableFuture.failedFuture(new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, "all " + config.poolSize()
+          + " connections of upstream '" + server.name() + "' are busy with calls that may ask their clients for input"));
+    }
+    return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(25, TimeUnit.MILLISECONDS))
+        .thenCompose(ignored -> pooled(playbookLabel, server, exchange, until));
+  }
+
+  private Upstream open(UpstreamServer server, String label, Upstream.Listener listener) {
+    try {
+      return switch (server.transport()) {
+        case UpstreamTransport.Stdio stdio -> StdioUpstream.start(label, stdio, workDir, listener, config.requestTimeout(), this::track);
+        case UpstreamTransport.StreamableHttp http -> HttpUpstream.start(label, http, listener, httpClient, config.requestTimeout());
+        case UpstreamTransport.LegacySse sse -> SseUpstream.start(label, sse, listener, httpClient, config.requestTimeout());
+      };
+    } catch (IOException ex) {
+      throw new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, ex.getMessage());
+    }
+  }
+
+  /** A pooled connection's listener: lists are the shared connection's business; an exit just drops it. */
+  private Upstream.Listener extraListener(Entry e) {
+    return new Upstream.Listener() {
+      @Override
+      public void onNotification(JsonNode message) {
+        unrelated(e, message);
+      }
+
+      @Override
+      public JsonNode onRequest(JsonNode message) {
+        return unanswerable(message);
+      }
+
+      @Override
+      public void onExit(String reason) {
+        e.extras.keySet().removeIf(u -> !u.alive());
+      }
+    };
   }
 
   /** The server's tools as the upstream lists them (all pages), cached until it says they changed. */
@@ -225,6 +301,7 @@ public class Upstreams {
             e.lists.remove(Kind.RESOURCE_TEMPLATES.method);
           }
           default -> {
+            unrelated(e, message);
             return;
           }
         }
@@ -237,8 +314,7 @@ public class Upstreams {
 
       @Override
       public JsonNode onRequest(JsonNode message) {
-        return JsonRpc.error(message.get("id"), JsonRpc.METHOD_NOT_FOUND,
-            "Director does not forward " + message.path("method").asString("") + " requests to clients yet");
+        return unanswerable(message);
       }
 
       @Override
@@ -253,6 +329,30 @@ public class Upstreams {
     };
   }
 
+  /** An upstream notification that concerns no one call (a log message, a resource update): for the sessions of its playbooks. */
+  public record UpstreamNotification(UUID serverId, JsonNode message) {}
+
+  private void unrelated(Entry e, JsonNode message) {
+    try {
+      events.publishEvent(new UpstreamNotification(e.serverId, message));
+    } catch (RuntimeException ex) {
+      log.debug("notification listener failed: {}", ex.getMessage());
+    }
+  }
+
+  /**
+   * A request from an upstream that no client call can take: roots/list outside a call gets an empty
+   * list (Director shares the connection between clients, so it has no roots of its own to offer);
+   * anything else an error naming why.
+   */
+  static JsonNode unanswerable(JsonNode message) {
+    String method = message.path("method").asString("");
+    if ("roots/list".equals(method)) return JsonRpc.result(message.get("id"), JsonRpc.NODES.objectNode().set("roots", JsonRpc.NODES.arrayNode()));
+    if ("ping".equals(method)) return JsonRpc.result(message.get("id"), JsonRpc.NODES.objectNode());
+    return JsonRpc.error(message.get("id"), JsonRpc.METHOD_NOT_FOUND,
+        method + " cannot be answered: no client that supports it is waiting on this upstream");
+  }
+
   private void failed(Entry e, String reason) {
     e.failures++;
     e.state = "failed";
@@ -263,6 +363,8 @@ public class Upstreams {
   }
 
   private void stop(Entry e) {
+    e.extras.keySet().forEach(Upstream::close);
+    e.extras.clear();
     Upstream c = e.connection;
     e.connection = null;
     e.lists.clear();
@@ -274,8 +376,14 @@ public class Upstreams {
   @Scheduled(fixedDelayString = "30s", initialDelayString = "30s")
   void reapIdle() {
     Instant cutoff = Instant.now().minus(config.upstreamIdle());
+    Instant extraCutoff = Instant.now().minusSeconds(60);
     for (Entry e : entries.values()) {
       synchronized (e) {
+        e.extras.entrySet().removeIf(x -> {
+          if (x.getKey().alive() && !x.getValue().isBefore(extraCutoff)) return false;
+          x.getKey().close();
+          return true;
+        });
         if (e.connection != null && e.lastUsed.isBefore(cutoff)) {
           log.info("stopping idle upstream {}", e.serverId);
           stop(e);

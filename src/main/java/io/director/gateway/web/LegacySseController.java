@@ -70,10 +70,24 @@ class LegacySseController {
       return error(HttpStatus.BAD_REQUEST, "Parse error: the body is not valid JSON");
     }
     if (message == null || !message.isObject()) return error(HttpStatus.BAD_REQUEST, "Invalid Request: expected one JSON-RPC message");
-    if (JsonRpc.isNotification(message) || JsonRpc.isResponse(message)) return ResponseEntity.accepted().build();
-    McpDispatcher.Caller caller = new McpDispatcher.Caller(principal.tenantId(), principal.label());
-    Playbook p = playbook.get();
     LegacySseSessions.Stream s = stream.get();
+    if (JsonRpc.isResponse(message)) {
+      s.answer(message);
+      return ResponseEntity.accepted().build();
+    }
+    if (JsonRpc.isNotification(message)) {
+      JsonNode requestId = message.path("params").path("requestId");
+      if ("notifications/cancelled".equals(message.get("method").asString("")) && (requestId.isString() || requestId.isIntegralNumber())) {
+        dispatcher.cancel(s.id() + ":" + requestId);
+      }
+      return ResponseEntity.accepted().build();
+    }
+    JsonNode requestId = message.get("id");
+    Optional<String> callKey = requestId != null && (requestId.isString() || requestId.isIntegralNumber())
+        ? Optional.of(s.id() + ":" + requestId) : Optional.empty();
+    McpDispatcher.Caller caller = new McpDispatcher.Caller(principal.tenantId(), principal.label(), callKey, s.downstream());
+    Playbook p = playbook.get();
+    if ("initialize".equals(message.path("method").asString(""))) s.initialized(message.path("params").path("capabilities"));
     Thread.ofVirtual().start(() -> s.send(answer(p, caller, message)));
     return ResponseEntity.accepted().build();
   }

@@ -6,7 +6,14 @@ import io.director.gateway.mcp.JsonRpc;
 import io.director.gateway.mcp.McpDispatcher;
 import io.director.gateway.mcp.McpSessions;
 import io.director.identity.Principal;
+import io.director.gateway.mcp.Downstream;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -46,7 +53,7 @@ class McpController {
 
   @PostMapping("/playbooks/{id}/mcp")
   ResponseEntity<String> post(Principal principal, @PathVariable String id, @RequestBody(required = false) String body,
-      HttpServletRequest request) {
+      HttpServletRequest request, HttpServletResponse servletResponse) throws IOException {
     Optional<ResponseEntity<String>> refused = origins.refuse(request, principal);
     if (refused.isPresent()) return refused.get();
     String contentType = request.getContentType();
@@ -67,7 +74,7 @@ class McpController {
     String sessionId = request.getHeader(SESSION_HEADER);
     if (message.isObject() && JsonRpc.isRequest(message) && "initialize".equals(message.get("method").asString())) {
       String version = McpDispatcher.negotiate(message.path("params"));
-      McpSessions.Session session = sessions.open(playbook.get().id(), principal.id(), version);
+      McpSessions.Session session = sessions.open(playbook.get().id(), principal.id(), version, message.path("params").path("capabilities"));
       return ResponseEntity.ok().header(SESSION_HEADER, session.id()).contentType(MediaType.APPLICATION_JSON)
           .body(JsonRpc.JSON.writeValueAsString(JsonRpc.result(message.get("id"), dispatcher.initializeResult(playbook.get(), version))));
     }
@@ -87,26 +94,95 @@ class McpController {
     if (message.isArray()) {
       ArrayNode responses = JsonRpc.NODES.arrayNode();
       for (JsonNode m : message) {
-        JsonNode r = answer(playbook.get(), principal, session.get().id(), m);
+        JsonNode r = answer(playbook.get(), principal, session.get(), m, session.get().downstream());
         if (r != null) responses.add(r);
       }
       if (message.isEmpty()) return rpc(HttpStatus.BAD_REQUEST, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Empty batch"));
       return responses.isEmpty() ? ResponseEntity.accepted().build() : rpc(HttpStatus.OK, responses);
     }
-    JsonNode response = answer(playbook.get(), principal, session.get().id(), message);
+    String accept = request.getHeader("Accept");
+    if (JsonRpc.isRequest(message) && McpDispatcher.forwarded(message.path("method").asString(""))
+        && accept != null && accept.contains("text/event-stream")) {
+      return streamed(playbook.get(), principal, session.get(), message, servletResponse);
+    }
+    JsonNode response = answer(playbook.get(), principal, session.get(), message, session.get().downstream());
     if (response == null) return ResponseEntity.accepted().build();
     boolean invalid = response.has("error") && response.get("error").path("code").asInt() == JsonRpc.INVALID_REQUEST;
     return rpc(invalid ? HttpStatus.BAD_REQUEST : HttpStatus.OK, response);
   }
 
+  /** One item on the way to a client whose request is answered as an event stream. */
+  private record Outgoing(JsonNode message, boolean last) {}
+
+  /**
+   * Answers a request that an upstream may talk back on: as plain JSON when nothing but the answer
+   * comes, otherwise as an event stream that carries the upstream's progress, log messages and
+   * requests (sampling, elicitation, roots) to this client ahead of the answer. Everything is
+   * written on this thread; the call itself runs on a virtual thread and hands over what to write.
+   */
+  private ResponseEntity<String> streamed(Playbook playbook, Principal principal, McpSessions.Session session, JsonNode message,
+      HttpServletResponse response) throws IOException {
+    BlockingQueue<Outgoing> out = new LinkedBlockingQueue<>();
+    AtomicBoolean open = new AtomicBoolean(true);
+    var client = session.over(m -> open.get() && out.offer(new Outgoing(m, false)));
+    Thread.ofVirtual().name("mcp-call").start(() -> {
+      JsonNode answer;
+      try {
+        answer = answer(playbook, principal, session, message, client);
+      } catch (RuntimeException e) {
+        answer = JsonRpc.error(idOf(message), JsonRpc.INTERNAL_ERROR, "Internal error");
+      }
+      open.set(false);
+      out.add(new Outgoing(answer, true));
+    });
+    long waitMs = dispatcher.requestTimeout().toMillis() * 2 + 10_000;
+    Outgoing next = poll(out, waitMs);
+    if (next == null) return rpc(HttpStatus.OK, JsonRpc.error(idOf(message), JsonRpc.UPSTREAM_UNAVAILABLE, "No answer in time"));
+    if (next.last()) return rpc(HttpStatus.OK, next.message());
+    response.setStatus(HttpServletResponse.SC_OK);
+    response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
+    response.setCharacterEncoding("UTF-8");
+    response.setHeader("Cache-Control", "no-store");
+    response.setHeader("X-Accel-Buffering", "no");
+    var writer = response.getWriter();
+    while (next != null) {
+      writer.write("event: message\ndata: " + JsonRpc.JSON.writeValueAsString(next.message()) + "\n\n");
+      writer.flush();
+      if (writer.checkError()) {
+        open.set(false); // the client left; the call goes on and its answer is dropped
+        return null;
+      }
+      if (next.last()) return null;
+      next = poll(out, waitMs);
+    }
+    writer.write("event: message\ndata: " + JsonRpc.JSON.writeValueAsString(
+        JsonRpc.error(idOf(message), JsonRpc.UPSTREAM_UNAVAILABLE, "No answer in time")) + "\n\n");
+    writer.flush();
+    return null;
+  }
+
+  private static Outgoing poll(BlockingQueue<Outgoing> out, long waitMs) {
+    try {
+      return out.poll(waitMs, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
   /** The response to one message, or null for notifications and client responses. */
-  private JsonNode answer(Playbook playbook, Principal principal, String sessionId, JsonNode m) {
+  private JsonNode answer(Playbook playbook, Principal principal, McpSessions.Session session, JsonNode m, Downstream client) {
+    String sessionId = session.id();
     if (JsonRpc.isNotification(m) && "notifications/cancelled".equals(m.get("method").asString(""))) {
       JsonNode requestId = m.path("params").path("requestId");
       if (requestId.isString() || requestId.isIntegralNumber()) dispatcher.cancel(sessionId + ":" + requestId);
       return null;
     }
-    if (JsonRpc.isNotification(m) || JsonRpc.isResponse(m)) return null;
+    if (JsonRpc.isResponse(m)) {
+      session.answer(m);
+      return null;
+    }
+    if (JsonRpc.isNotification(m)) return null;
     if (!JsonRpc.isRequest(m) || !"2.0".equals(m.path("jsonrpc").asString("")) || !m.get("method").isString()) {
       return JsonRpc.error(idOf(m), JsonRpc.INVALID_REQUEST, "Invalid Request: expected a JSON-RPC 2.0 request, notification or response");
     }
@@ -114,7 +190,7 @@ class McpController {
     if (!id.isString() && !id.isIntegralNumber()) return JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Invalid Request: id must be a string or integer");
     JsonNode params = m.has("params") ? m.get("params") : JsonRpc.NODES.objectNode();
     if (!params.isObject()) return JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "params must be an object");
-    McpDispatcher.Caller caller = new McpDispatcher.Caller(principal.tenantId(), principal.label(), Optional.of(sessionId + ":" + id));
+    McpDispatcher.Caller caller = new McpDispatcher.Caller(principal.tenantId(), principal.label(), Optional.of(sessionId + ":" + id), client);
     try {
       return JsonRpc.result(id, dispatcher.handle(playbook, caller, m.get("method").asString(), params));
     } catch (JsonRpc.Failure f) {

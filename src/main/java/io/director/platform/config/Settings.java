@@ -49,6 +49,7 @@ public final class Settings {
           Setting.of("MCP_LIST_DEADLINE", DURATION, "5s", "How long a tools/list waits for slow upstreams before answering with those that are ready."),
           Setting.of("MCP_UPSTREAM_IDLE_TIMEOUT", DURATION, "10m", "An upstream unused this long is stopped; the next use starts it again."),
           Setting.of("MCP_SESSION_IDLE_TIMEOUT", DURATION, "30m", "A client MCP session unused this long is forgotten."),
+          Setting.of("MCP_UPSTREAM_POOL_SIZE", COUNT, "4", "Most connections (processes, for stdio) one upstream server gets: calls of clients that answer sampling, elicitation or roots requests each take one while they run."),
           Setting.of("DANGEROUSLY_ALLOW_ARBITRARY_STDIO_SERVERS", BOOL, "false", "Development only: allow any command as a stdio MCP server. Refused in production."),
           Setting.of("DANGEROUSLY_ALLOW_INSECURE_HTTP_SERVERS", BOOL, "false", "Development only: allow plain-http and private-network upstream MCP servers. Refused in production."),
           Setting.of("DANGEROUSLY_ALLOW_UNSANDBOXED_SESSIONS", BOOL, "false", "Development only: allow the unsandboxed process session driver. Refused in production."),
