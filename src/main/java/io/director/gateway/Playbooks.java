@@ -7,8 +7,10 @@ import io.director.gateway.internal.UpstreamPolicy;
 import io.director.identity.Principal;
 import io.director.identity.Scope;
 import io.director.shared.DirectorException;
+import io.director.gateway.mcp.McpDispatcher;
 import io.director.shared.ProblemKind;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,8 +32,10 @@ public class Playbooks {
   private final UpstreamPolicy policy;
   private final TransactionTemplate tx;
   private final Clock clock;
+  private final McpDispatcher dispatcher;
 
-  Playbooks(PlaybookStore store, PlaybookCache cache, UpstreamPolicy policy, TransactionTemplate tx, Clock clock) {
+  Playbooks(PlaybookStore store, PlaybookCache cache, UpstreamPolicy policy, TransactionTemplate tx, Clock clock, McpDispatcher dispatcher) {
+    this.dispatcher = dispatcher;
     this.store = store;
     this.cache = cache;
     this.policy = policy;
@@ -141,6 +145,7 @@ public class Playbooks {
       List<UpstreamServer> all = new ArrayList<>(current.servers().stream().filter(sv -> !sv.name().equals(server.name())).toList());
       all.add(server);
       checkPrefixes(all);
+      checkToolNames(all);
       int position = existing.isPresent() ? current.servers().indexOf(existing.get()) : current.servers().size();
       store.putServer(tenant, id, server, position, clock.instant());
       store.touch(tenant, id, clock.instant());
@@ -201,6 +206,7 @@ public class Playbooks {
       servers.add(server);
     }
     checkPrefixes(servers);
+    checkToolNames(servers);
     return servers;
   }
 
@@ -237,6 +243,27 @@ public class Playbooks {
             "servers '" + other + "' and '" + s.name() + "' both use the prefix '" + prefix + "'; their tools would collide");
       }
     }
+  }
+
+  /**
+   * Refuses servers that would serve two tools under one name. Distinct prefixes rule that out; when
+   * a server serves its tools unprefixed, renames tools, or has a prefix with {@code __} in it, the
+   * upstreams are asked for their tools (as many as answer within MCP_LIST_DEADLINE; one that does
+   * not is checked when it answers, and a clash then is logged and shown in the tools overview).
+   */
+  private void checkToolNames(List<UpstreamServer> servers) {
+    List<UpstreamServer> enabled = servers.stream().filter(s -> !s.disabled()).toList();
+    boolean possible = enabled.size() > 1 && enabled.stream().anyMatch(s -> s.prefix().orElse(s.name()).isEmpty()
+        || s.prefix().orElse(s.name()).contains("__") || s.tools().renames());
+    if (!possible) return;
+    Instant now = clock.instant();
+    Playbook candidate = new Playbook(UUID.randomUUID(), "-", "(being saved)", "", false, false, 0, enabled, List.of(), now, now);
+    Map<String, List<String>> clashes = dispatcher.collisions(candidate);
+    if (clashes.isEmpty()) return;
+    String named = clashes.entrySet().stream().limit(10)
+        .map(e -> "'" + PlaybookJson.abbreviate(e.getKey()) + "' (" + String.join(", ", e.getValue()) + ")").collect(java.util.stream.Collectors.joining(", "));
+    throw new DirectorException(ProblemKind.CONFLICT, "gateway.tool-collision", "tools would be served under the same name: " + named
+        + (clashes.size() > 10 ? " and " + (clashes.size() - 10) + " more" : "") + "; give the servers prefixes or rename the tools");
   }
 
   private static DirectorException notFound() {

@@ -35,6 +35,11 @@ public record ToolPolicy(List<String> include, List<String> exclude, Map<String,
     return o != null && o.name().isPresent() ? o.name().get() : name;
   }
 
+  /** Whether any tool is served under a name of the playbook's choosing. */
+  public boolean renames() {
+    return overrides.values().stream().anyMatch(o -> o.name().isPresent());
+  }
+
   public Optional<String> description(String name) {
     Override o = overrides.get(name);
     return o == null ? Optional.empty() : o.description();

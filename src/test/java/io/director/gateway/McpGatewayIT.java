@@ -369,21 +369,29 @@ class McpGatewayIT {
 
   @Test
   @Order(13)
-  void toolsThatTwoServersOfferUnderOneNameAreReportedAndServedOnce() throws Exception {
+  void aPlaybookWhoseServersOfferTheSameToolNameIsRefusedWhenSaved() throws Exception {
     Map<String, Object> first = new java.util.HashMap<>(everything("first", Map.of("include", List.of("echo"))));
     first.put("prefix", "");
     Map<String, Object> second = new java.util.HashMap<>(everything("second", Map.of("include", List.of("echo", "get-sum"))));
     second.put("prefix", "");
+    JsonNode refused = api.json(api.call("POST", "/api/playbooks", bearer, Map.of("name", "clash", "servers", List.of(first, second))), 409);
+    assertThat(refused.get("code").asString()).isEqualTo("gateway.tool-collision");
+    assertThat(refused.get("detail").asString()).contains("'echo' (first, second)").doesNotContain("get-sum");
+    assertThat(api.call("GET", "/api/playbooks", bearer, null).body()).doesNotContain("\"clash\"");
+
+    // without the clash it is saved; adding a server that brings it back is refused and changes nothing
+    second.put("tools", Map.of("include", List.of("get-sum")));
     String clash = api.json(api.call("POST", "/api/playbooks", bearer, Map.of("name", "clash", "servers", List.of(first, second))), 201)
         .get("id").asString();
+    Map<String, Object> third = new java.util.HashMap<>(everything("third", Map.of("include", List.of("get-sum"))));
+    third.put("prefix", "");
+    JsonNode again = api.json(api.call("POST", "/api/playbooks/" + clash + "/servers", bearer, third), 409);
+    assertThat(again.get("detail").asString()).contains("'get-sum' (second, third)");
     McpClient client = new McpClient(director, clash, bearer);
     client.initialize("2025-06-18");
     assertThat(names(client.request("tools/list", null).get("result").get("tools"))).containsExactlyInAnyOrder("echo", "get-sum");
     JsonNode overview = api.json(api.call("GET", "/api/playbooks/" + clash + "/tools", bearer, null), 200);
-    assertThat(overview.get("collisions")).hasSize(1);
-    assertThat(overview.get("collisions").get(0).get("name").asString()).isEqualTo("echo");
-    assertThat(overview.get("collisions").get(0).get("served_by").asString()).isEqualTo("first");
-    assertThat(overview.get("collisions").get(0).get("servers").toString()).isEqualTo("[\"first\",\"second\"]");
+    assertThat(overview.get("collisions")).isEmpty();
   }
 
   @Test
