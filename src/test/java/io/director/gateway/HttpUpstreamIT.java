@@ -43,6 +43,11 @@ class HttpUpstreamIT {
         .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     pb.environment().put("PORT", Integer.toString(port));
     Process p = pb.start();
+    awaitPort(port);
+    return p;
+  }
+
+  static void awaitPort(int port) {
     await().atMost(Duration.ofSeconds(20)).until(() -> {
       try (Socket s = new Socket("127.0.0.1", port)) {
         return true;
@@ -50,7 +55,6 @@ class HttpUpstreamIT {
         return false;
       }
     });
-    return p;
   }
 
   @AfterAll

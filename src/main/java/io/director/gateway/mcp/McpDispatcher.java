@@ -79,7 +79,7 @@ public class McpDispatcher {
     ObjectNode caps = result.putObject("capabilities");
     caps.putObject("tools").put("listChanged", true);
     caps.putObject("prompts").put("listChanged", true);
-    caps.putObject("resources").put("listChanged", true);
+    caps.putObject("resources").put("subscribe", true).put("listChanged", true);
     caps.putObject("completions");
     caps.putObject("logging");
     result.putObject("serverInfo").put("name", "director/" + playbook.name()).put("version", Version.current());
@@ -99,6 +99,8 @@ public class McpDispatcher {
       case "resources/templates/list" -> listed(playbook, Upstreams.Kind.RESOURCE_TEMPLATES);
       case "resources/read" -> forward(playbook, caller, resourceOwner(playbook, params.path("uri").asString("")), "resources/read", params);
       case "completion/complete" -> complete(playbook, caller, params);
+      case "resources/subscribe", "resources/unsubscribe" ->
+          forward(playbook, caller, resourceOwner(playbook, params.path("uri").asString("")), method, params);
       case "logging/setLevel" -> setLevel(playbook, params);
       default -> throw new JsonRpc.Failure(JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method);
     };

@@ -39,11 +39,16 @@ class McpNotifier {
     pushToServed(said.serverId(), said.message());
   }
 
+  private static boolean concerns(McpSessions.Session s, tools.jackson.databind.JsonNode message) {
+    if (!"notifications/resources/updated".equals(message.path("method").asString(""))) return true;
+    return s.subscribes(message.path("params").path("uri").asString(""));
+  }
+
   private void pushToServed(java.util.UUID serverId, tools.jackson.databind.JsonNode message) {
     for (McpSessions.Session s : sessions.streaming()) {
       boolean serves = playbooks.peek(s.playbookId())
           .map(p -> p.servers().stream().anyMatch(server -> server.id().equals(serverId))).orElse(false);
-      if (serves) s.push(message);
+      if (serves && concerns(s, message)) s.push(message);
     }
   }
 }

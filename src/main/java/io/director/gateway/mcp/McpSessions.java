@@ -31,6 +31,8 @@ public class McpSessions {
     final String protocolVersion;
     final tools.jackson.databind.JsonNode capabilities;
     final ClientRequests requests = new ClientRequests();
+    /** Resources the client subscribed to: their update notifications reach it. */
+    final java.util.Set<String> subscriptions = ConcurrentHashMap.newKeySet();
     volatile Instant lastSeen = Instant.now();
     private org.springframework.web.servlet.mvc.method.annotation.SseEmitter stream;
 
@@ -62,6 +64,18 @@ public class McpSessions {
           return requests.send(method, params, timeout, m -> sender.test(m) || session.push(m));
         }
       };
+    }
+
+    public void subscribed(String uri) {
+      subscriptions.add(uri);
+    }
+
+    public void unsubscribed(String uri) {
+      subscriptions.remove(uri);
+    }
+
+    boolean subscribes(String uri) {
+      return subscriptions.contains(uri);
     }
 
     /** The client as reached through its GET stream only. */
@@ -133,6 +147,11 @@ public class McpSessions {
   /** Sessions of a playbook, for notifications. */
   public java.util.List<Session> ofPlaybook(UUID playbookId) {
     return sessions.values().stream().filter(s -> s.playbookId.equals(playbookId)).toList();
+  }
+
+  /** Whether any session of the playbook on this instance is subscribed to the resource. */
+  public boolean subscribed(UUID playbookId, String uri) {
+    return sessions.values().stream().anyMatch(s -> s.playbookId.equals(playbookId) && s.subscribes(uri));
   }
 
   /** Sessions with an open stream, for notifications that concern any playbook. */

@@ -191,8 +191,16 @@ class McpController {
     JsonNode params = m.has("params") ? m.get("params") : JsonRpc.NODES.objectNode();
     if (!params.isObject()) return JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "params must be an object");
     McpDispatcher.Caller caller = new McpDispatcher.Caller(principal.tenantId(), principal.label(), Optional.of(sessionId + ":" + id), client);
+    String method = m.get("method").asString();
     try {
-      return JsonRpc.result(id, dispatcher.handle(playbook, caller, m.get("method").asString(), params));
+      if (method.equals("resources/unsubscribe")) {
+        // the upstream connection is shared: it stays subscribed while another session here still is
+        session.unsubscribed(params.path("uri").asString(""));
+        if (sessions.subscribed(playbook.id(), params.path("uri").asString(""))) return JsonRpc.result(id, JsonRpc.NODES.objectNode());
+      }
+      JsonNode result = dispatcher.handle(playbook, caller, method, params);
+      if (method.equals("resources/subscribe")) session.subscribed(params.path("uri").asString(""));
+      return JsonRpc.result(id, result);
     } catch (JsonRpc.Failure f) {
       return JsonRpc.error(id, f.code(), f.getMessage());
     }
