@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /** Two Director instances on one PostgreSQL serve the same playbook; an edit through one is live on the other within a second. */
 class GatewayClusterIT {
@@ -63,5 +64,27 @@ class GatewayClusterIT {
     apiA.json(apiA.call("DELETE", "/api/playbooks/" + playbook, admin.bearer(), null), 204);
     await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50)).until(() ->
         onB.post("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"}").statusCode() == 404);
+  }
+
+  @Test
+  void aStatelessClientMaySendEachRequestToEitherInstance() throws Exception {
+    Api apiA = new Api(a);
+    Api.Login admin = apiA.registerTenant("gw-stateless", "gw-stateless-admin");
+    String playbook = apiA.json(apiA.call("POST", "/api/playbooks", admin.bearer(), Map.of("name", "stateless",
+        "servers", List.of(Map.of("name", "everything", "transport", "stdio", "command", "node",
+            "args", List.of(McpGatewayIT.EVERYTHING.toString(), "stdio"), "tools", Map.of("include", List.of("echo")))))), 201)
+        .get("id").asString();
+    for (int i = 0; i < 6; i++) {
+      DirectorProcess instance = i % 2 == 0 ? a : b;
+      var listed = McpClient.stateless(instance, playbook, admin.bearer(), 2L * i, "tools/list", "{}", null);
+      assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+      assertThat(listed.headers().firstValue("Mcp-Session-Id")).isEmpty();
+      assertThat(McpGatewayIT.names(Api.JSON.readTree(listed.body()).get("result").get("tools"))).containsExactly("everything__echo");
+      var called = McpClient.stateless(instance, playbook, admin.bearer(), 2L * i + 1, "tools/call",
+          "{\"name\":\"everything__echo\",\"arguments\":{\"message\":\"round " + i + "\"}}", "everything__echo");
+      JsonNode result = Api.JSON.readTree(called.body()).get("result");
+      assertThat(result.get("content").get(0).get("text").asString()).isEqualTo("Echo: round " + i);
+      assertThat(result.get("resultType").asString()).isEqualTo("complete");
+    }
   }
 }

@@ -51,6 +51,23 @@ final class McpClient {
     return message;
   }
 
+  /**
+   * Sends one request of the stateless revision 2026-07-28: the envelope in params._meta and the
+   * headers that must match it; no session. {@code name} is the Mcp-Name header (null for none).
+   */
+  static HttpResponse<String> stateless(DirectorProcess director, String playbookId, String authorization, long id, String method,
+      String paramsJson, String name) throws IOException {
+    String envelope = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+        + "\"io.modelcontextprotocol/clientCapabilities\":{},\"io.modelcontextprotocol/clientInfo\":{\"name\":\"java-test\",\"version\":\"1\"}}";
+    String params = paramsJson == null || paramsJson.equals("{}") ? "{" + envelope + "}" : paramsJson.replaceFirst("^\\{", "{" + envelope + ",");
+    HttpRequest.Builder b = HttpRequest.newBuilder(director.uri("/playbooks/" + playbookId + "/mcp")).header("Content-Type", "application/json")
+        .header("Accept", "application/json, text/event-stream").header("MCP-Protocol-Version", "2026-07-28").header("Mcp-Method", method)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + params + "}"));
+    if (name != null) b.header("Mcp-Name", name);
+    if (authorization != null) b.header("Authorization", authorization);
+    return director.send(b);
+  }
+
   /** The JSON-RPC messages of an event stream body, in order. */
   static java.util.List<JsonNode> events(String body) {
     java.util.List<JsonNode> out = new java.util.ArrayList<>();

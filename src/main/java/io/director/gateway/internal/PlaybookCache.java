@@ -72,6 +72,11 @@ public class PlaybookCache {
     return Optional.ofNullable(cache.get(id));
   }
 
+  /** The cached playbook that has the upstream server {@code serverId}, for internal routing only. */
+  public Optional<UUID> servedBy(UUID serverId) {
+    return cache.values().stream().filter(p -> p.servers().stream().anyMatch(s -> s.id().equals(serverId))).map(Playbook::id).findFirst();
+  }
+
   private void listen() {
     while (running.get()) {
       try (Connection c = open(); Statement st = c.createStatement()) {

@@ -42,6 +42,7 @@ public final class HttpUpstream implements Upstream {
   private volatile String protocolVersion = PROTOCOL;
   private volatile JsonNode initializeResult;
   private volatile boolean closed;
+  private volatile Stream<String> listening;
   private final InFlight inFlight;
 
   private HttpUpstream(String label, UpstreamTransport.StreamableHttp spec, Listener listener, HttpClient http, Duration timeout) {
@@ -76,6 +77,51 @@ public final class HttpUpstream implements Upstream {
     initializeResult = response.get("result");
     protocolVersion = initializeResult.path("protocolVersion").asString(PROTOCOL);
     notify("notifications/initialized", null);
+    listen(sessionId);
+  }
+
+  /**
+   * Opens the GET stream on which the upstream sends what is not an answer to a request (list
+   * changes, log messages), and opens it again when it drops, for as long as this session lasts.
+   * An upstream that offers no such stream (405) is left alone.
+   */
+  private void listen(String session) {
+    if (session == null) return;
+    Thread.ofVirtual().name("upstream-" + label + "-listen").start(() -> {
+      int failures = 0;
+      while (!closed && session.equals(sessionId) && failures < 10) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(url).header("Accept", "text/event-stream").header("Mcp-Session-Id", session)
+            .header("MCP-Protocol-Version", protocolVersion).GET();
+        headers.forEach(b::header);
+        try {
+          HttpResponse<Stream<String>> response = http.send(b.build(), HttpResponse.BodyHandlers.ofLines());
+          if (response.statusCode() == 405 || response.statusCode() == 404) {
+            response.body().close();
+            return;
+          }
+          if (response.statusCode() / 100 != 2) {
+            response.body().close();
+            failures++;
+          } else {
+            failures = 0;
+            listening = response.body();
+            if (closed) return;
+            readEvents(response.body(), -1, null);
+          }
+        } catch (IOException | RuntimeException e) {
+          failures++;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        try {
+          Thread.sleep(Math.min(30_000, 500L << Math.min(failures, 6)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    });
   }
 
   @Override
@@ -164,7 +210,7 @@ public final class HttpUpstream implements Upstream {
     StringBuilder data = new StringBuilder();
     try (lines) {
       var it = lines.iterator();
-      while (it.hasNext() && pending.containsKey(id)) {
+      while (it.hasNext() && (id < 0 ? !closed : pending.containsKey(id))) {
         String line = it.next();
         if (line.isEmpty()) {
           if (!data.isEmpty()) {
@@ -183,7 +229,7 @@ public final class HttpUpstream implements Upstream {
     } catch (RuntimeException e) {
       log.debug("upstream {}: event stream ended: {}", label, e.getMessage());
     }
-    if (pending.containsKey(id)) fail(id, "closed the event stream before answering");
+    if (id >= 0 && pending.containsKey(id)) fail(id, "closed the event stream before answering");
   }
 
   /** Handles one message from the upstream; {@code related} is the exchange whose stream carried it. */
@@ -243,6 +289,8 @@ public final class HttpUpstream implements Upstream {
   @Override
   public void close() {
     closed = true;
+    Stream<String> open = listening;
+    if (open != null) open.close();
     pending.values().forEach(f -> f.completeExceptionally(new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, "upstream " + label + " was stopped")));
     Optional.ofNullable(sessionId).ifPresent(s -> {
       HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5)).header("Mcp-Session-Id", s).DELETE();

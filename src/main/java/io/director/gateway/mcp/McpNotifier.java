@@ -26,6 +26,9 @@ class McpNotifier {
     for (McpSessions.Session s : sessions.ofPlaybook(changed.playbookId())) {
       ALL.forEach(n -> s.push(JsonRpc.notification(n, null)));
     }
+    for (McpSessions.Listen l : sessions.listening(changed.playbookId())) {
+      ALL.forEach(n -> l.push(JsonRpc.notification(n, null)));
+    }
   }
 
   @EventListener
@@ -45,6 +48,9 @@ class McpNotifier {
   }
 
   private void pushToServed(java.util.UUID serverId, tools.jackson.databind.JsonNode message) {
+    if (message.path("method").asString("").endsWith("/list_changed")) {
+      playbooks.servedBy(serverId).ifPresent(playbookId -> sessions.listening(playbookId).forEach(l -> l.push(message)));
+    }
     for (McpSessions.Session s : sessions.streaming()) {
       boolean serves = playbooks.peek(s.playbookId())
           .map(p -> p.servers().stream().anyMatch(server -> server.id().equals(serverId))).orElse(false);

@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 
 /** Client sessions of the Streamable HTTP transport ({@code Mcp-Session-Id}), forgotten when idle. */
 @Component
@@ -144,6 +145,78 @@ public class McpSessions {
     }
   }
 
+  /**
+   * A {@code subscriptions/listen} stream of the stateless revision (2026-07-28): the list changes
+   * the client asked for, each tagged with the id of its listen request.
+   */
+  public static final class Listen {
+    final UUID playbookId;
+    final JsonNode subscriptionId;
+    final java.util.Set<String> wanted;
+    final org.springframework.web.servlet.mvc.method.annotation.SseEmitter emitter = new org.springframework.web.servlet.mvc.method.annotation.SseEmitter(0L);
+
+    Listen(UUID playbookId, JsonNode subscriptionId, java.util.Set<String> wanted) {
+      this.playbookId = playbookId;
+      this.subscriptionId = subscriptionId;
+      this.wanted = java.util.Set.copyOf(wanted);
+    }
+
+    public org.springframework.web.servlet.mvc.method.annotation.SseEmitter emitter() {
+      return emitter;
+    }
+
+    /** Sends a notification if the client asked for it; false when the client left. */
+    public synchronized boolean push(JsonNode notification) {
+      String method = notification.path("method").asString("");
+      if (!method.equals("notifications/subscriptions/acknowledged") && !wanted.contains(method)) return true;
+      tools.jackson.databind.node.ObjectNode tagged = ((tools.jackson.databind.node.ObjectNode) notification).deepCopy();
+      JsonNode params = tagged.get("params");
+      tools.jackson.databind.node.ObjectNode p = params instanceof tools.jackson.databind.node.ObjectNode o ? o : tagged.putObject("params");
+      p.withObject("_meta").set("io.modelcontextprotocol/subscriptionId", subscriptionId);
+      try {
+        emitter.send(org.springframework.web.servlet.mvc.method.annotation.SseEmitter.event().name("message")
+            .data(JsonRpc.JSON.writeValueAsString(tagged), org.springframework.http.MediaType.APPLICATION_JSON));
+        return true;
+      } catch (java.io.IOException | IllegalStateException e) {
+        return false;
+      }
+    }
+
+    /** Ends the stream the way the revision says: an empty result carrying the subscription id. */
+    synchronized void finish() {
+      tools.jackson.databind.node.ObjectNode result = JsonRpc.NODES.objectNode();
+      result.putObject("_meta").set("io.modelcontextprotocol/subscriptionId", subscriptionId);
+      try {
+        emitter.send(org.springframework.web.servlet.mvc.method.annotation.SseEmitter.event().name("message")
+            .data(JsonRpc.JSON.writeValueAsString(JsonRpc.result(subscriptionId, result)), org.springframework.http.MediaType.APPLICATION_JSON));
+      } catch (java.io.IOException | IllegalStateException e) {
+        // the client already left
+      }
+      emitter.complete();
+    }
+
+    synchronized void keepAlive() throws java.io.IOException {
+      emitter.send(org.springframework.web.servlet.mvc.method.annotation.SseEmitter.event().comment("keep-alive"));
+    }
+  }
+
+  private final java.util.Set<Listen> listens = ConcurrentHashMap.newKeySet();
+
+  /** Opens a listen stream for the notifications named in {@code wanted} (notification methods). */
+  public Listen listen(UUID playbookId, JsonNode subscriptionId, java.util.Set<String> wanted) {
+    Listen l = new Listen(playbookId, subscriptionId, wanted);
+    listens.add(l);
+    l.emitter.onCompletion(() -> listens.remove(l));
+    l.emitter.onTimeout(() -> listens.remove(l));
+    l.emitter.onError(e -> listens.remove(l));
+    return l;
+  }
+
+  /** Listen streams of a playbook. */
+  public java.util.List<Listen> listening(UUID playbookId) {
+    return listens.stream().filter(l -> l.playbookId.equals(playbookId)).toList();
+  }
+
   /** Sessions of a playbook, for notifications. */
   public java.util.List<Session> ofPlaybook(UUID playbookId) {
     return sessions.values().stream().filter(s -> s.playbookId.equals(playbookId)).toList();
@@ -162,6 +235,7 @@ public class McpSessions {
   @org.springframework.context.event.EventListener(org.springframework.context.event.ContextClosedEvent.class)
   void closeStreams() {
     sessions.values().forEach(Session::closeStream);
+    listens.forEach(Listen::finish);
   }
 
   public Session open(UUID playbookId, UUID principalId, String protocolVersion, tools.jackson.databind.JsonNode capabilities) {
@@ -189,6 +263,14 @@ public class McpSessions {
   @Scheduled(fixedDelayString = "20s", initialDelayString = "20s")
   void keepAlive() {
     streaming().forEach(Session::keepAlive);
+    listens.removeIf(l -> {
+      try {
+        l.keepAlive();
+        return false;
+      } catch (java.io.IOException | IllegalStateException e) {
+        return true;
+      }
+    });
   }
 
   @Scheduled(fixedDelayString = "60s", initialDelayString = "60s")

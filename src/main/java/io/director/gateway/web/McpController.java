@@ -30,8 +30,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 
 /**
- * {@code /playbooks/{id}/mcp}: the playbook as one MCP server over Streamable HTTP (protocol
- * 2025-03-26 … 2025-11-25). Every failure is a JSON-RPC error; a malformed message does not end the
+ * {@code /playbooks/{id}/mcp}: the playbook as one MCP server over Streamable HTTP — protocol
+ * 2025-03-26 … 2025-11-25 with sessions, and the stateless 2026-07-28 ({@link StatelessMcp}) for
+ * requests that claim it. Every failure is a JSON-RPC error; a malformed message does not end the
  * session.
  */
 @RestController
@@ -43,8 +44,10 @@ class McpController {
   private final McpDispatcher dispatcher;
   private final McpSessions sessions;
   private final McpOrigins origins;
+  private final StatelessMcp stateless;
 
-  McpController(Playbooks playbooks, McpDispatcher dispatcher, McpSessions sessions, McpOrigins origins) {
+  McpController(Playbooks playbooks, McpDispatcher dispatcher, McpSessions sessions, McpOrigins origins, StatelessMcp stateless) {
+    this.stateless = stateless;
     this.playbooks = playbooks;
     this.dispatcher = dispatcher;
     this.sessions = sessions;
@@ -52,7 +55,7 @@ class McpController {
   }
 
   @PostMapping("/playbooks/{id}/mcp")
-  ResponseEntity<String> post(Principal principal, @PathVariable String id, @RequestBody(required = false) String body,
+  ResponseEntity<?> post(Principal principal, @PathVariable String id, @RequestBody(required = false) String body,
       HttpServletRequest request, HttpServletResponse servletResponse) throws IOException {
     Optional<ResponseEntity<String>> refused = origins.refuse(request, principal);
     if (refused.isPresent()) return refused.get();
@@ -70,6 +73,9 @@ class McpController {
     }
     if (message == null || message.isMissingNode()) {
       return rpc(HttpStatus.BAD_REQUEST, JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: the body is empty"));
+    }
+    if (message.isObject() && (StatelessMcp.claims(message) || StatelessMcp.headerOnly(request, message))) {
+      return stateless.handle(playbook.get(), principal, message, request, servletResponse);
     }
     String sessionId = request.getHeader(SESSION_HEADER);
     if (message.isObject() && JsonRpc.isRequest(message) && "initialize".equals(message.get("method").asString())) {
@@ -248,7 +254,7 @@ class McpController {
     return id != null && (id.isString() || id.isIntegralNumber()) ? id : null;
   }
 
-  private static ResponseEntity<String> rpc(HttpStatus status, JsonNode body) {
+  static ResponseEntity<String> rpc(HttpStatus status, JsonNode body) {
     return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(JsonRpc.JSON.writeValueAsString(body));
   }
 }

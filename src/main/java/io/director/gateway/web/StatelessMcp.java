@@ -1,0 +1,366 @@
+package io.director.gateway.web;
+
+import io.director.gateway.Playbook;
+import io.director.gateway.mcp.Downstream;
+import io.director.gateway.mcp.JsonRpc;
+import io.director.gateway.mcp.McpDispatcher;
+import io.director.gateway.mcp.McpSessions;
+import io.director.identity.Principal;
+import io.director.platform.Version;
+import io.director.shared.Crypto;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The stateless revision of MCP (2026-07-28), on the same path as the older revisions and chosen
+ * per request by the version a request claims in {@code params._meta}. There is no initialize and
+ * no session: every request carries the client's capabilities, results say their
+ * {@code resultType} and how long lists may be cached, and list changes come on
+ * {@code subscriptions/listen} streams.
+ *
+ * <p>Director translates for upstreams of the older revisions: when one asks the client something
+ * in the middle of a call (sampling, elicitation, roots), the call is parked, the client gets an
+ * {@code input_required} result, and its retry with {@code inputResponses} and the
+ * {@code requestState} resumes the same upstream call. A parked call lives on the instance that
+ * started it, so a retry must reach that instance (every other request may go to any instance).
+ */
+@Component
+class StatelessMcp {
+  static final String VERSION = "2026-07-28";
+  static final String META_VERSION = "io.modelcontextprotocol/protocolVersion";
+  static final String META_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
+  static final String META_SERVER_INFO = "io.modelcontextprotocol/serverInfo";
+  static final String META_LOG_LEVEL = "io.modelcontextprotocol/logLevel";
+  static final int HEADER_MISMATCH = -32020;
+  static final int UNSUPPORTED_VERSION = -32022;
+  private static final Set<String> LISTS = Set.of("tools/list", "prompts/list", "resources/list", "resources/templates/list");
+  private static final Map<String, String> LISTENABLE = Map.of("toolsListChanged", "notifications/tools/list_changed",
+      "promptsListChanged", "notifications/prompts/list_changed", "resourcesListChanged", "notifications/resources/list_changed");
+
+  private final McpDispatcher dispatcher;
+  private final McpSessions sessions;
+  private final Map<String, Parked> parked = new ConcurrentHashMap<>();
+  private final AtomicLong inputKeys = new AtomicLong();
+
+  StatelessMcp(McpDispatcher dispatcher, McpSessions sessions) {
+    this.dispatcher = dispatcher;
+    this.sessions = sessions;
+  }
+
+  /** Whether a message claims a protocol version in its envelope, which makes it stateless. */
+  static boolean claims(JsonNode message) {
+    return message.isObject() && message.path("params").path("_meta").has(META_VERSION);
+  }
+
+  /** Whether the request says it speaks the stateless revision while its body lacks the envelope. */
+  static boolean headerOnly(HttpServletRequest request, JsonNode message) {
+    return VERSION.equals(request.getHeader(McpController.VERSION_HEADER)) && !claims(message);
+  }
+
+  /** What the upstream's work on a call hands to the HTTP thread that answers the client. */
+  private sealed interface Item permits Note, Ask, Done {}
+
+  private record Note(JsonNode message) implements Item {}
+
+  private record Ask(String method, JsonNode params, CompletableFuture<JsonNode> answer) implements Item {}
+
+  private record Done(JsonNode response) implements Item {}
+
+  /** A call waiting for the client's input: resumed by a retry that carries its requestState. */
+  private record Parked(UUID principalId, UUID playbookId, String method, BlockingDeque<Item> out, Map<String, Ask> asks, long deadline) {}
+
+  ResponseEntity<?> handle(Playbook playbook, Principal principal, JsonNode message, HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    if (headerOnly(request, message)) {
+      ObjectNode error = JsonRpc.error(idOf(message), JsonRpc.INVALID_PARAMS, "Requests of protocol " + VERSION + " carry params._meta with "
+          + META_VERSION + " and " + META_CAPABILITIES);
+      ((ObjectNode) error.get("error")).putObject("data").putObject("envelope").putArray("missing").add("_meta");
+      return McpController.rpc(HttpStatus.BAD_REQUEST, error);
+    }
+    if (!JsonRpc.isRequest(message)) return ResponseEntity.accepted().build(); // notifications (a closed listen stream's cancel)
+    JsonNode id = message.get("id");
+    if (!id.isString() && !id.isIntegralNumber() || !"2.0".equals(message.path("jsonrpc").asString(""))) {
+      return McpController.rpc(HttpStatus.BAD_REQUEST, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Invalid Request: expected a JSON-RPC 2.0 request"));
+    }
+    String method = message.get("method").asString("");
+    JsonNode params = message.path("params");
+    JsonNode meta = params.path("_meta");
+    String version = meta.path(META_VERSION).asString("");
+    if (!VERSION.equals(version)) {
+      ObjectNode error = JsonRpc.error(id, UNSUPPORTED_VERSION, "Unsupported protocol version: " + version);
+      ObjectNode data = ((ObjectNode) error.get("error")).putObject("data");
+      data.putArray("supported").add(VERSION);
+      McpDispatcher.PROTOCOL_VERSIONS.forEach(v -> data.withArray("supported").add(v));
+      data.put("requested", version);
+      return McpController.rpc(HttpStatus.BAD_REQUEST, error);
+    }
+    JsonNode capabilities = meta.get(META_CAPABILITIES);
+    if (capabilities == null || !capabilities.isObject()) {
+      ObjectNode error = JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "params._meta needs " + META_CAPABILITIES + " (an object)");
+      ((ObjectNode) error.get("error")).putObject("data").putObject("envelope").putArray("missing").add(META_CAPABILITIES);
+      return McpController.rpc(HttpStatus.BAD_REQUEST, error);
+    }
+    Optional<String> mismatch = headerMismatch(request, method, params);
+    if (mismatch.isPresent()) return McpController.rpc(HttpStatus.BAD_REQUEST, JsonRpc.error(id, HEADER_MISMATCH, mismatch.get()));
+
+    McpDispatcher.Caller caller = new McpDispatcher.Caller(principal.tenantId(), principal.label(), Optional.empty(), Downstream.NONE);
+    try {
+      if (method.equals("server/discover")) return McpController.rpc(HttpStatus.OK, JsonRpc.result(id, cacheable(complete(playbook, discover(playbook)))));
+      if (method.equals("subscriptions/listen")) return listen(playbook, id, params);
+      if (LISTS.contains(method)) {
+        return McpController.rpc(HttpStatus.OK, JsonRpc.result(id, cacheable(complete(playbook, dispatcher.handle(playbook, caller, method, params)))));
+      }
+      if (McpDispatcher.forwarded(method)) return call(playbook, principal, message, capabilities, response);
+    } catch (JsonRpc.Failure f) {
+      return McpController.rpc(HttpStatus.OK, JsonRpc.error(id, f.code(), f.getMessage()));
+    }
+    return McpController.rpc(HttpStatus.NOT_FOUND, JsonRpc.error(id, JsonRpc.METHOD_NOT_FOUND, "Method not found in protocol " + VERSION + ": " + method));
+  }
+
+  /** The headers a stateless request must carry, checked against its body; empty when they agree. */
+  static Optional<String> headerMismatch(HttpServletRequest request, String method, JsonNode params) {
+    if (!VERSION.equals(request.getHeader(McpController.VERSION_HEADER))) {
+      return Optional.of("The MCP-Protocol-Version header must be " + VERSION + ", as in params._meta");
+    }
+    if (!method.equals(decode(request.getHeader("Mcp-Method")))) return Optional.of("The Mcp-Method header must be " + method);
+    String name = switch (method) {
+      case "tools/call", "prompts/get" -> params.path("name").asString("");
+      case "resources/read" -> params.path("uri").asString("");
+      default -> null;
+    };
+    if (name != null && !name.equals(decode(request.getHeader("Mcp-Name")))) return Optional.of("The Mcp-Name header must be the request's " + (method.equals("resources/read") ? "uri" : "name"));
+    return Optional.empty();
+  }
+
+  /** A header value, decoded when it was sent as {@code =?base64?…?=} (values that are not plain ASCII). */
+  static String decode(String value) {
+    if (value == null) return null;
+    if (value.startsWith("=?base64?") && value.endsWith("?=")) {
+      try {
+        return new String(Base64.getDecoder().decode(value.substring(9, value.length() - 2)), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
+    }
+    return value;
+  }
+
+  private ObjectNode discover(Playbook playbook) {
+    ObjectNode legacy = dispatcher.initializeResult(playbook, McpDispatcher.PROTOCOL_VERSIONS.get(0));
+    ObjectNode result = JsonRpc.NODES.objectNode();
+    result.putArray("supportedVersions").add(VERSION);
+    ObjectNode caps = ((ObjectNode) legacy.get("capabilities")).deepCopy();
+    ((ObjectNode) caps.get("resources")).remove("subscribe"); // resource subscriptions are not offered in this revision yet
+    result.set("capabilities", caps);
+    if (legacy.has("instructions")) result.set("instructions", legacy.get("instructions"));
+    result.putObject("_meta").set(META_SERVER_INFO, legacy.get("serverInfo"));
+    return result;
+  }
+
+  /** Marks a result complete and names the server, as every result of this revision does. */
+  private JsonNode complete(Playbook playbook, JsonNode result) {
+    if (!(result instanceof ObjectNode r)) return result;
+    if (!r.has("resultType")) r.put("resultType", "complete");
+    ObjectNode meta = r.withObject("_meta");
+    meta.set(META_SERVER_INFO, JsonRpc.NODES.objectNode().put("name", "director/" + playbook.name()).put("version", Version.current()));
+    return r;
+  }
+
+  /** Lists may be cached, but only per caller: what a playbook serves depends on who asks and changes with edits. */
+  private static JsonNode cacheable(JsonNode result) {
+    if (result instanceof ObjectNode r) {
+      if (!r.has("ttlMs")) r.put("ttlMs", 0);
+      if (!r.has("cacheScope")) r.put("cacheScope", "private");
+    }
+    return result;
+  }
+
+  private ResponseEntity<?> listen(Playbook playbook, JsonNode id, JsonNode params) {
+    JsonNode asked = params.path("notifications");
+    ObjectNode honoured = JsonRpc.NODES.objectNode();
+    Set<String> wanted = new java.util.HashSet<>();
+    LISTENABLE.forEach((flag, notification) -> {
+      if (asked.path(flag).asBoolean(false)) {
+        honoured.put(flag, true);
+        wanted.add(notification);
+      }
+    });
+    McpSessions.Listen listen = sessions.listen(playbook.id(), id, wanted);
+    ObjectNode ack = JsonRpc.NODES.objectNode();
+    ack.set("notifications", honoured);
+    listen.push(JsonRpc.notification("notifications/subscriptions/acknowledged", ack));
+    return ResponseEntity.ok().header("Cache-Control", "no-store").header("X-Accel-Buffering", "no")
+        .contentType(MediaType.TEXT_EVENT_STREAM).body(listen.emitter());
+  }
+
+  /**
+   * A call that an upstream may talk back on. Its progress (and log messages, when the request
+   * asked for them with a log level) stream to the client as events; a question for the client ends
+   * this response with input_required, and the retry carrying the answers picks the call up again.
+   */
+  private ResponseEntity<?> call(Playbook playbook, Principal principal, JsonNode message, JsonNode capabilities, HttpServletResponse response)
+      throws IOException {
+    JsonNode id = message.get("id");
+    String method = message.get("method").asString();
+    JsonNode params = message.get("params");
+    if (params.hasNonNull("requestState")) {
+      Parked p = parked.remove(params.get("requestState").asString(""));
+      if (p == null || !p.principalId().equals(principal.id()) || !p.playbookId().equals(playbook.id()) || !p.method().equals(method)
+          || System.nanoTime() > p.deadline()) {
+        return McpController.rpc(HttpStatus.OK, JsonRpc.error(id, JsonRpc.INVALID_PARAMS,
+            "requestState is unknown or expired (or belongs to another instance); send the request again without it"));
+      }
+      JsonNode responses = params.path("inputResponses");
+      p.asks().forEach((key, ask) -> ask.answer().complete(responses.has(key)
+          ? JsonRpc.result(JsonRpc.NODES.nullNode(), responses.get(key))
+          : JsonRpc.error(null, JsonRpc.INVALID_PARAMS, "the client sent no input response for " + key)));
+      return drive(playbook, principal, method, p.out(), id, response);
+    }
+    BlockingDeque<Item> out = new LinkedBlockingDeque<>();
+    boolean logs = params.path("_meta").hasNonNull(META_LOG_LEVEL);
+    Downstream client = new Downstream() {
+      @Override
+      public JsonNode capabilities() {
+        return capabilities;
+      }
+
+      @Override
+      public boolean notify(JsonNode notification) {
+        if (!logs && "notifications/message".equals(notification.path("method").asString(""))) return false;
+        return out.offer(new Note(notification));
+      }
+
+      @Override
+      public CompletableFuture<JsonNode> request(String asked, JsonNode askedParams, Duration timeout) {
+        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        out.offer(new Ask(asked, askedParams, answer));
+        return answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    };
+    ObjectNode forwarded = ((ObjectNode) params).deepCopy();
+    ObjectNode meta = forwarded.withObject("_meta");
+    meta.remove(List.of(META_VERSION, META_CAPABILITIES, "io.modelcontextprotocol/clientInfo", META_LOG_LEVEL));
+    if (meta.isEmpty()) forwarded.remove("_meta");
+    McpDispatcher.Caller caller = new McpDispatcher.Caller(principal.tenantId(), principal.label(), Optional.empty(), client);
+    Thread.ofVirtual().name("mcp-call").start(() -> {
+      JsonNode answer;
+      try {
+        answer = JsonRpc.result(id, dispatcher.handle(playbook, caller, method, forwarded));
+      } catch (JsonRpc.Failure f) {
+        answer = JsonRpc.error(id, f.code(), f.getMessage());
+      } catch (RuntimeException e) {
+        answer = JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, "Internal error");
+      }
+      out.offer(new Done(answer));
+    });
+    return drive(playbook, principal, method, out, id, response);
+  }
+
+  /** Answers the client from what the call hands over, until it is done or needs the client's input. */
+  private ResponseEntity<?> drive(Playbook playbook, Principal principal, String method, BlockingDeque<Item> out, JsonNode id,
+      HttpServletResponse response) throws IOException {
+    long waitMs = dispatcher.requestTimeout().toMillis() * 2 + 10_000;
+    PrintWriter sse = null;
+    while (true) {
+      Item item = poll(out, waitMs);
+      JsonNode message;
+      if (item == null) {
+        message = JsonRpc.error(id, JsonRpc.UPSTREAM_UNAVAILABLE, "No answer in time");
+      } else if (item instanceof Note note) {
+        sse = write(sse, response, note.message());
+        if (sse == null) return null; // the client left
+        continue;
+      } else if (item instanceof Done done) {
+        message = done.response().deepCopy();
+        ((ObjectNode) message).set("id", id);
+        if (message.has("result")) ((ObjectNode) message).set("result", complete(playbook, method.equals("resources/read") ? cacheable(message.get("result"))
+            : message.get("result")));
+      } else {
+        Map<String, Ask> asks = new LinkedHashMap<>();
+        asks.put("input-" + inputKeys.incrementAndGet(), (Ask) item);
+        // questions asked together go out together
+        Item more;
+        while ((more = poll(out, 50)) instanceof Ask a) asks.put("input-" + inputKeys.incrementAndGet(), a);
+        if (more != null) out.offerFirst(more);
+        String token = Crypto.randomToken(24);
+        long deadline = System.nanoTime() + dispatcher.requestTimeout().toNanos();
+        parked.put(token, new Parked(principal.id(), playbook.id(), method, out, asks, deadline));
+        ObjectNode result = JsonRpc.NODES.objectNode().put("resultType", "input_required");
+        ObjectNode requests = result.putObject("inputRequests");
+        asks.forEach((key, ask) -> {
+          ObjectNode r = requests.putObject(key).put("method", ask.method());
+          if (ask.params() != null) r.set("params", ask.params());
+        });
+        result.put("requestState", token);
+        message = JsonRpc.result(id, complete(playbook, result));
+      }
+      if (sse == null) return McpController.rpc(HttpStatus.OK, message);
+      write(sse, response, message);
+      return null;
+    }
+  }
+
+  /** Writes one event, starting the event stream on the first; null when the client has gone. */
+  private static PrintWriter write(PrintWriter sse, HttpServletResponse response, JsonNode message) throws IOException {
+    if (sse == null) {
+      response.setStatus(HttpServletResponse.SC_OK);
+      response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
+      response.setCharacterEncoding("UTF-8");
+      response.setHeader("Cache-Control", "no-store");
+      response.setHeader("X-Accel-Buffering", "no");
+      sse = response.getWriter();
+    }
+    sse.write("event: message\ndata: " + JsonRpc.JSON.writeValueAsString(message) + "\n\n");
+    sse.flush();
+    return sse.checkError() ? null : sse;
+  }
+
+  private static Item poll(BlockingDeque<Item> out, long waitMs) {
+    try {
+      return out.poll(waitMs, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  /** Parked calls whose client never came back: their questions are answered with an error, so the upstream call ends. */
+  @Scheduled(fixedDelayString = "15s", initialDelayString = "15s")
+  void expireParked() {
+    long now = System.nanoTime();
+    parked.values().removeIf(p -> {
+      if (now <= p.deadline()) return false;
+      p.asks().values().forEach(a -> a.answer().complete(JsonRpc.error(null, JsonRpc.INTERNAL_ERROR, "the client did not come back with input")));
+      return true;
+    });
+  }
+
+  private static JsonNode idOf(JsonNode m) {
+    JsonNode id = m.isObject() ? m.get("id") : null;
+    return id != null && (id.isString() || id.isIntegralNumber()) ? id : null;
+  }
+}
