@@ -54,6 +54,11 @@ class PassThroughIT {
 
   /** Runs the interactive client and returns the JSON line it prints. */
   static JsonNode interactive(String transport, String persona, String tool, String args, int delayMs) throws Exception {
+    return interactive(director, playbook, key, transport, persona, tool, args, delayMs);
+  }
+
+  static JsonNode interactive(DirectorProcess director, String playbook, String key, String transport, String persona, String tool,
+      String args, int delayMs) throws Exception {
     String url = "http://127.0.0.1:" + director.port() + "/playbooks/" + playbook + (transport.equals("sse") ? "/sse" : "/mcp");
     return node(CLIENT, url, "Bearer " + key, transport, persona, tool, args, Integer.toString(delayMs));
   }

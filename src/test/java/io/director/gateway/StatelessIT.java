@@ -59,6 +59,10 @@ class StatelessIT {
   }
 
   static JsonNode ts2(String persona, String tool, String args) throws Exception {
+    return ts2(director, playbook, key, persona, tool, args);
+  }
+
+  static JsonNode ts2(DirectorProcess director, String playbook, String key, String persona, String tool, String args) throws Exception {
     String url = "http://127.0.0.1:" + director.port() + "/playbooks/" + playbook + "/mcp";
     return PassThroughIT.node(CLIENT, url, "Bearer " + key, persona, tool, args);
   }

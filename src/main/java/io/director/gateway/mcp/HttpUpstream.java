@@ -42,6 +42,7 @@ public final class HttpUpstream implements Upstream {
   private volatile String protocolVersion = PROTOCOL;
   private volatile JsonNode initializeResult;
   private volatile boolean closed;
+  private volatile boolean modern;
   private volatile Stream<String> listening;
   private final InFlight inFlight;
 
@@ -58,8 +59,53 @@ public final class HttpUpstream implements Upstream {
   public static HttpUpstream start(String label, UpstreamTransport.StreamableHttp spec, Listener listener, HttpClient http, Duration timeout)
       throws IOException {
     HttpUpstream upstream = new HttpUpstream(label, spec, listener, http, timeout);
-    upstream.initialize();
+    if (!upstream.discover()) upstream.initialize();
     return upstream;
+  }
+
+  /** The stateless revision, spoken to upstreams that offer it in answer to server/discover. */
+  static final String MODERN = "2026-07-28";
+
+  /** The envelope every request of the stateless revision carries: Director's version, capabilities and name. */
+  private static ObjectNode envelope() {
+    ObjectNode meta = JsonRpc.NODES.objectNode().put("io.modelcontextprotocol/protocolVersion", MODERN);
+    meta.set("io.modelcontextprotocol/clientCapabilities", JsonRpc.initializeParams(MODERN).get("capabilities"));
+    meta.putObject("io.modelcontextprotocol/clientInfo").put("name", "director").put("version", io.director.platform.Version.current());
+    return meta;
+  }
+
+  /**
+   * Asks the upstream whether it speaks the stateless revision. If it does, Director talks to it
+   * that way (no initialize, no session); any other answer — an error, a refusal, an older server's
+   * complaint about a missing session — means it is spoken to with initialize as before.
+   */
+  private boolean discover() {
+    modern = true; // so the probe carries the headers of the revision it asks about
+    ObjectNode params = JsonRpc.NODES.objectNode();
+    params.set("_meta", envelope());
+    try {
+      JsonNode response = exchange(JsonRpc.request(ids.incrementAndGet(), "server/discover", params), true, Exchange.none())
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      JsonNode result = response.path("result");
+      boolean offered = false;
+      for (JsonNode v : result.path("supportedVersions")) offered |= MODERN.equals(v.asString(""));
+      if (offered) {
+        ObjectNode init = JsonRpc.NODES.objectNode().put("protocolVersion", MODERN);
+        init.set("capabilities", result.path("capabilities").isObject() ? result.get("capabilities") : JsonRpc.NODES.objectNode());
+        JsonNode info = result.path("_meta").path("io.modelcontextprotocol/serverInfo");
+        init.set("serverInfo", info.isObject() ? info : JsonRpc.NODES.objectNode().put("name", label));
+        if (result.hasNonNull("instructions")) init.set("instructions", result.get("instructions"));
+        initializeResult = init;
+        protocolVersion = MODERN;
+        log.info("upstream {} speaks the stateless revision {}", label, MODERN);
+        subscribe();
+        return true;
+      }
+    } catch (Exception e) {
+      log.debug("upstream {} did not answer server/discover ({}); initialising", label, Upstreams.rootMessage(e));
+    }
+    modern = false;
+    return false;
   }
 
   private void initialize() throws IOException {
@@ -87,14 +133,38 @@ public final class HttpUpstream implements Upstream {
    */
   private void listen(String session) {
     if (session == null) return;
+    stream(() -> session.equals(sessionId), () -> {
+      HttpRequest.Builder b = HttpRequest.newBuilder(url).header("Accept", "text/event-stream").header("Mcp-Session-Id", session)
+          .header("MCP-Protocol-Version", protocolVersion).GET();
+      headers.forEach(b::header);
+      return b.build();
+    });
+  }
+
+  /** The stateless revision's way to hear of list changes: a subscriptions/listen stream, reopened when it drops. */
+  private void subscribe() {
+    JsonNode caps = initializeResult.path("capabilities");
+    ObjectNode wanted = JsonRpc.NODES.objectNode();
+    if (caps.path("tools").path("listChanged").asBoolean(false)) wanted.put("toolsListChanged", true);
+    if (caps.path("prompts").path("listChanged").asBoolean(false)) wanted.put("promptsListChanged", true);
+    if (caps.path("resources").path("listChanged").asBoolean(false)) wanted.put("resourcesListChanged", true);
+    if (wanted.isEmpty()) return;
+    stream(() -> true, () -> {
+      ObjectNode params = JsonRpc.NODES.objectNode();
+      params.set("notifications", wanted);
+      params.set("_meta", envelope());
+      return post(JsonRpc.request(ids.incrementAndGet(), "subscriptions/listen", params));
+    });
+  }
+
+  /** Keeps an event stream of messages unrelated to any request open while {@code wanted} holds. */
+  private void stream(java.util.function.BooleanSupplier wanted, java.util.function.Supplier<HttpRequest> open) {
     Thread.ofVirtual().name("upstream-" + label + "-listen").start(() -> {
       int failures = 0;
-      while (!closed && session.equals(sessionId) && failures < 10) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(url).header("Accept", "text/event-stream").header("Mcp-Session-Id", session)
-            .header("MCP-Protocol-Version", protocolVersion).GET();
-        headers.forEach(b::header);
+      while (!closed && wanted.getAsBoolean() && failures < 10) {
         try {
-          HttpResponse<Stream<String>> response = http.send(b.build(), HttpResponse.BodyHandlers.ofLines());
+          HttpRequest request = open.get();
+          HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
           if (response.statusCode() == 405 || response.statusCode() == 404) {
             response.body().close();
             return;
@@ -127,7 +197,43 @@ public final class HttpUpstream implements Upstream {
   @Override
   public CompletableFuture<JsonNode> request(String method, JsonNode params, Duration requestTimeout, Exchange exchange) {
     JsonNode sent = inFlight.begin(exchange, params);
-    return send(method, sent, requestTimeout, true, exchange).whenComplete((r, e) -> inFlight.end(exchange));
+    if (!modern) return send(method, sent, requestTimeout, true, exchange).whenComplete((r, e) -> inFlight.end(exchange));
+    ObjectNode enveloped = sent == null || !sent.isObject() ? JsonRpc.NODES.objectNode() : ((ObjectNode) sent).deepCopy();
+    enveloped.withObject("_meta").setAll(envelope());
+    return rounds(method, enveloped, requestTimeout, exchange, 1).whenComplete((r, e) -> inFlight.end(exchange));
+  }
+
+  /**
+   * One round of a stateless request. A result that needs input (sampling, elicitation, roots) is
+   * answered by asking the client of the exchange — as the server-to-client requests its revision
+   * knows — and the request is sent again with the answers and the upstream's requestState.
+   */
+  private CompletableFuture<JsonNode> rounds(String method, ObjectNode params, Duration requestTimeout, Exchange exchange, int round) {
+    return send(method, params, requestTimeout, false, exchange).thenCompose(response -> {
+      JsonNode result = response.path("result");
+      if (!"input_required".equals(result.path("resultType").asString(""))) return CompletableFuture.completedFuture(response);
+      if (round >= 10) {
+        return CompletableFuture.completedFuture(JsonRpc.error(response.get("id"), JsonRpc.INTERNAL_ERROR,
+            "upstream " + label + " still asked for input after 10 rounds"));
+      }
+      Map<String, CompletableFuture<JsonNode>> answers = new java.util.LinkedHashMap<>();
+      result.path("inputRequests").properties().forEach(e -> {
+        ObjectNode asked = JsonRpc.NODES.objectNode().put("jsonrpc", "2.0").put("id", e.getKey()).put("method", e.getValue().path("method").asString(""));
+        if (e.getValue().has("params")) asked.set("params", e.getValue().get("params"));
+        answers.put(e.getKey(), inFlight.request(asked, exchange, listener::onRequest));
+      });
+      return CompletableFuture.allOf(answers.values().toArray(CompletableFuture[]::new)).thenCompose(ignored -> {
+        ObjectNode retry = params.deepCopy();
+        ObjectNode responses = retry.putObject("inputResponses");
+        answers.forEach((key, answer) -> {
+          JsonNode a = answer.join();
+          if (a.has("result")) responses.set(key, a.get("result"));
+        });
+        retry.remove("requestState");
+        if (result.hasNonNull("requestState")) retry.set("requestState", result.get("requestState"));
+        return rounds(method, retry, requestTimeout, exchange, round + 1);
+      });
+    });
   }
 
   private CompletableFuture<JsonNode> send(String method, JsonNode params, Duration requestTimeout, boolean retry, Exchange exchange) {
@@ -174,6 +280,19 @@ public final class HttpUpstream implements Upstream {
         return;
       }
       try {
+        if (modern && !initializing && response.statusCode() / 100 == 4
+            && response.headers().firstValue("Content-Type").orElse("").startsWith("application/json")) {
+          // the stateless revision answers some errors with a 4xx status and a JSON-RPC error body
+          Thread.ofVirtual().start(() -> {
+            try {
+              dispatch(JsonRpc.JSON.readTree(String.join("\n", response.body().toList())), related);
+            } catch (JacksonException | java.io.UncheckedIOException e) {
+              fail(id, "answered HTTP " + response.statusCode());
+            }
+            if (pending.containsKey(id)) fail(id, "answered HTTP " + response.statusCode());
+          });
+          return;
+        }
         // 404 is how the transport says a session is gone; some servers answer 400 instead
         if ((response.statusCode() == 404 || response.statusCode() == 400) && sessionId != null && !initializing) {
           response.body().close();
@@ -256,10 +375,28 @@ public final class HttpUpstream implements Upstream {
     HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(timeout)
         .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
         .POST(HttpRequest.BodyPublishers.ofString(JsonRpc.JSON.writeValueAsString(message)));
-    if (sessionId != null) b.header("Mcp-Session-Id", sessionId);
-    if (initializeResult != null) b.header("MCP-Protocol-Version", protocolVersion);
+    if (modern) {
+      b.header("MCP-Protocol-Version", MODERN);
+      String method = message.path("method").asString("");
+      if (!method.isEmpty()) b.header("Mcp-Method", headerValue(method));
+      String name = switch (method) {
+        case "tools/call", "prompts/get" -> message.path("params").path("name").asString("");
+        case "resources/read" -> message.path("params").path("uri").asString("");
+        default -> "";
+      };
+      if (!name.isEmpty()) b.header("Mcp-Name", headerValue(name));
+    } else {
+      if (sessionId != null) b.header("Mcp-Session-Id", sessionId);
+      if (initializeResult != null) b.header("MCP-Protocol-Version", protocolVersion);
+    }
     headers.forEach(b::header);
     return b.build();
+  }
+
+  /** A header value as the stateless revision sends it: plain printable ASCII as is, anything else base64 in {@code =?base64?…?=}. */
+  static String headerValue(String value) {
+    boolean plain = value.chars().allMatch(c -> c >= 0x20 && c < 0x7f) && !value.startsWith("=?base64?");
+    return plain ? value : "=?base64?" + java.util.Base64.getEncoder().encodeToString(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "?=";
   }
 
   private void post(JsonNode message, String what) {

@@ -333,6 +333,8 @@ public class Upstreams {
   public record UpstreamNotification(UUID serverId, JsonNode message) {}
 
   private void unrelated(Entry e, JsonNode message) {
+    String method = message.path("method").asString("");
+    if (!method.equals("notifications/message") && !method.equals("notifications/resources/updated")) return; // the upstream's own business
     try {
       events.publishEvent(new UpstreamNotification(e.serverId, message));
     } catch (RuntimeException ex) {
