@@ -18,7 +18,7 @@ trap cleanup EXIT
 
 PORT=$uport node "$everything" streamableHttp >"$work/upstream.log" 2>&1 & pids+=($!)
 (cd "$work" && PORT=$dport API_KEY_RATE_LIMIT_MAX_REQUESTS=1000000000 USER_RATE_LIMIT_MAX_REQUESTS=1000000000 \
-  PASSWORD_HASH_COST=10 exec "$JAVA_HOME/bin/java" -jar "$root/target/director.jar" serve >"$work/director.log" 2>&1) & pids+=($!)
+  PASSWORD_HASH_COST=10 exec "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -jar "$root/target/director.jar" serve >"$work/director.log" 2>&1) & pids+=($!)
 until curl -fs -o /dev/null "http://127.0.0.1:$dport/api/health"; do sleep 0.2; done
 
 init='{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}'

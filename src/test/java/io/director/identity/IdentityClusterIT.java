@@ -88,6 +88,16 @@ class IdentityClusterIT {
   }
 
   @Test
+  void disablingAKeysCreatorOnOneInstanceStopsTheKeyOnTheOtherAtOnce() throws Exception {
+    Api.Login admin = login("cluster-admin");
+    Api.Login member = apiA.addUser(admin, "cluster-member-" + System.nanoTime(), "member");
+    String key = "Bearer " + apiA.createKey(member, "member-key", List.of("playbooks:read")).get("key").asString();
+    for (int i = 0; i < 3; i++) assertThat(apiB.call("GET", "/auth/me", key, null).statusCode()).isEqualTo(200); // B has looked it up
+    apiA.json(apiA.call("PATCH", "/api/users/" + apiA.userId(member), admin.bearer(), Map.of("disabled", true)), 200);
+    assertThat(apiB.call("GET", "/auth/me", key, null).statusCode()).isEqualTo(401);
+  }
+
+  @Test
   void logoutAllOnOneInstanceEndsTheSessionOnTheOther() throws Exception {
     Api.Login login = login("cluster-admin");
     assertThat(apiA.call("GET", "/auth/me", login.bearer(), null).statusCode()).isEqualTo(200);

@@ -199,6 +199,7 @@ class IdentityIT {
     Api.Login member = api.addUser(admin, unique("member"), "member");
     String key = api.createKey(member, "w", List.of("playbooks:write")).get("key").asString();
     String memberId = api.userId(member);
+    assertThat(api.json(api.call("GET", "/auth/me", "Bearer " + key, null), 200).get("scopes").toString()).contains("playbooks:write");
     api.json(api.call("PATCH", "/api/users/" + memberId, admin.bearer(), Map.of("role", "viewer")), 200);
     JsonNode scopes = api.json(api.call("GET", "/auth/me", "Bearer " + key, null), 200).get("scopes");
     assertThat(scopes.toString()).as("demoting the creator shrinks the key at once").isEqualTo("[]");

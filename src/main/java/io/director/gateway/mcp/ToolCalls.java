@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -53,11 +52,16 @@ public class ToolCalls {
   public record Call(String tenantId, UUID playbookId, String playbook, String principal, String server, String tool, Instant startedAt,
       Duration duration, String outcome, int bytesIn, int bytesOut, JsonNode arguments) {}
 
+  private record MeterKey(String playbook, String server, String tool, String outcome) {}
+
+  private final Map<MeterKey, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<MeterKey, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+
   public void record(Call call) {
-    Counter.builder("director.tool.calls").tags("playbook", call.playbook(), "server", call.server(), "tool", call.tool(), "outcome", call.outcome())
-        .register(meters).increment();
-    Timer.builder("director.tool.call.duration").tags("playbook", call.playbook(), "server", call.server(), "tool", call.tool())
-        .publishPercentileHistogram().register(meters).record(call.duration());
+    counters.computeIfAbsent(new MeterKey(call.playbook(), call.server(), call.tool(), call.outcome()), k -> Counter.builder("director.tool.calls")
+        .tags("playbook", k.playbook(), "server", k.server(), "tool", k.tool(), "outcome", k.outcome()).register(meters)).increment();
+    timers.computeIfAbsent(new MeterKey(call.playbook(), call.server(), call.tool(), ""), k -> Timer.builder("director.tool.call.duration")
+        .tags("playbook", k.playbook(), "server", k.server(), "tool", k.tool()).publishPercentileHistogram().register(meters)).record(call.duration());
     if (!queue.offer(call)) dropped.increment();
   }
 
@@ -93,7 +97,9 @@ public class ToolCalls {
         Call first = queue.poll(250, TimeUnit.MILLISECONDS);
         if (first == null) continue;
         batch.add(first);
-        queue.drainTo(batch, 499);
+        // under load, gather a moment's worth of calls so that one statement records them all
+        if (running.get() && queue.size() < 100) Thread.sleep(50);
+        queue.drainTo(batch, 999);
         write(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -106,18 +112,46 @@ public class ToolCalls {
     }
   }
 
+  /** Records a batch with one statement: each column goes as an array and is unnested on the server. */
   private void write(List<Call> batch) {
-    MapSqlParameterSource[] rows = batch.stream().map(c -> new MapSqlParameterSource()
-        .addValue("tenant", c.tenantId()).addValue("playbook", c.playbookId()).addValue("principal", c.principal())
-        .addValue("server", c.server()).addValue("tool", c.tool()).addValue("at", Timestamp.from(c.startedAt()))
-        .addValue("ms", c.duration().toNanos() / 1_000_000.0).addValue("outcome", c.outcome())
-        .addValue("in", c.bytesIn()).addValue("out", c.bytesOut())
-        .addValue("args", c.arguments() == null ? null : JsonRpc.JSON.writeValueAsString(c.arguments()).replace("\\u0000", "")))
-        .toArray(MapSqlParameterSource[]::new);
-    jdbc.batchUpdate("""
-        INSERT INTO tool_calls (tenant_id, playbook_id, principal, server, tool, started_at, duration_ms, outcome, bytes_in, bytes_out, arguments)
-        SELECT :tenant, :playbook, :principal, :server, :tool, :at, :ms, :outcome, :in, :out, CAST(:args AS jsonb)
-        WHERE EXISTS (SELECT 1 FROM playbooks WHERE id = :playbook)""", rows);
+    int n = batch.size();
+    Object[] tenant = new Object[n], playbook = new Object[n], principal = new Object[n], server = new Object[n], tool = new Object[n];
+    Object[] at = new Object[n], ms = new Object[n], outcome = new Object[n], in = new Object[n], out = new Object[n], args = new Object[n];
+    for (int i = 0; i < n; i++) {
+      Call c = batch.get(i);
+      tenant[i] = c.tenantId();
+      playbook[i] = c.playbookId();
+      principal[i] = c.principal();
+      server[i] = c.server();
+      tool[i] = c.tool();
+      at[i] = Timestamp.from(c.startedAt());
+      ms[i] = c.duration().toNanos() / 1_000_000.0;
+      outcome[i] = c.outcome();
+      in[i] = c.bytesIn();
+      out[i] = c.bytesOut();
+      args[i] = c.arguments() == null ? null : JsonRpc.JSON.writeValueAsString(c.arguments()).replace("\\u0000", "");
+    }
+    jdbc.getJdbcTemplate().execute((java.sql.Connection con) -> {
+      try (var st = con.prepareStatement("""
+          INSERT INTO tool_calls (tenant_id, playbook_id, principal, server, tool, started_at, duration_ms, outcome, bytes_in, bytes_out, arguments)
+          SELECT t.tenant, t.playbook, t.principal, t.server, t.tool, t.at, t.ms, t.outcome, t.bytes_in, t.bytes_out, CAST(t.args AS jsonb)
+          FROM unnest(?::text[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::float8[], ?::text[], ?::int[], ?::int[], ?::text[])
+            AS t(tenant, playbook, principal, server, tool, at, ms, outcome, bytes_in, bytes_out, args)
+          WHERE EXISTS (SELECT 1 FROM playbooks p WHERE p.id = t.playbook)""")) {
+        st.setArray(1, con.createArrayOf("text", tenant));
+        st.setArray(2, con.createArrayOf("uuid", playbook));
+        st.setArray(3, con.createArrayOf("text", principal));
+        st.setArray(4, con.createArrayOf("text", server));
+        st.setArray(5, con.createArrayOf("text", tool));
+        st.setArray(6, con.createArrayOf("timestamptz", at));
+        st.setArray(7, con.createArrayOf("float8", ms));
+        st.setArray(8, con.createArrayOf("text", outcome));
+        st.setArray(9, con.createArrayOf("int4", in));
+        st.setArray(10, con.createArrayOf("int4", out));
+        st.setArray(11, con.createArrayOf("text", args));
+        return st.executeUpdate();
+      }
+    });
   }
 
   @PreDestroy

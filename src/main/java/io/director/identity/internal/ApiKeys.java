@@ -27,22 +27,53 @@ import org.springframework.stereotype.Component;
 
 /**
  * API keys for machines and MCP clients: {@code dk_<random>}, shown once, stored as a SHA-256 hash.
- * Every request looks the key up in PostgreSQL, so a revocation takes effect at once on every
- * instance. A key never holds more than its creator's role allows, now or later.
+ * A key's lookup is cached per instance, and dropped on every instance the moment anything that
+ * governs it changes (revocation, scopes, limit, expiry, its creator's role or state): a database
+ * trigger NOTIFYs {@code director_credentials}. While notifications are not being heard nothing is
+ * cached, so a revocation takes effect at once everywhere. A key never holds more than its
+ * creator's role allows, now or later.
  */
 @Component
 public class ApiKeys {
   public static final String PREFIX = "dk_";
   private static final Duration LAST_USED_GRANULARITY = Duration.ofMinutes(1);
 
+  private static final long CACHE_MAX_AGE_NANOS = Duration.ofMinutes(1).toNanos();
+  private static final int CACHE_MAX_ENTRIES = 10_000;
+
   private final JdbcClient jdbc;
   private final SecurityAudit audit;
   private final Clock clock;
+  private final io.director.platform.db.Notifications notifications;
+  private final java.util.Map<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Bumped by every change notification: a lookup that saw a bump while it ran is not cached. */
+  private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
-  ApiKeys(JdbcClient jdbc, SecurityAudit audit, Clock clock) {
+  /** A cached lookup: the key's principal, its expiry, and when its last use was last written. */
+  private record Cached(Authenticated auth, Optional<Instant> expiresAt, long loadedAt, java.util.concurrent.atomic.AtomicReference<Instant> lastUsed) {}
+
+  ApiKeys(JdbcClient jdbc, SecurityAudit audit, Clock clock, io.director.platform.db.Notifications notifications) {
     this.jdbc = jdbc;
     this.audit = audit;
     this.clock = clock;
+    this.notifications = notifications;
+    notifications.subscribe("director_credentials", new io.director.platform.db.Notifications.Listener() {
+      @Override
+      public void notified(String payload) {
+        forget();
+      }
+
+      @Override
+      public void reset() {
+        forget();
+      }
+    });
+  }
+
+  /** Drops every cached lookup here at once; other instances drop theirs when the change's notification arrives. */
+  void forget() {
+    generation.incrementAndGet();
+    cache.clear();
   }
 
   /** A key as listed: never the secret, only its first characters. */
@@ -114,6 +145,7 @@ public class ApiKeys {
         .param("now", Timestamp.from(clock.instant())).param("id", id).param("tenant", principal.tenantId())
         .param("global", principal.globalAdmin()).param("all", principal.tenantAdmin()).param("user", principal.userId())
         .update();
+    forget();
     if (n == 0) throw DirectorException.notFound("identity.key-not-found", "no such API key");
     audit.record("api_key_revoked", principal.tenantId(), principal.label(), client, Map.of("key", id.toString()));
   }
@@ -122,14 +154,30 @@ public class ApiKeys {
   public Optional<Authenticated> authenticate(String presented) {
     if (presented == null || !presented.startsWith(PREFIX) || presented.length() > 100) return Optional.empty();
     Instant now = clock.instant();
+    byte[] hash = Crypto.sha256(presented);
+    String cacheKey = java.util.HexFormat.of().formatHex(hash);
+    if (notifications.listening()) {
+      Cached c = cache.get(cacheKey);
+      if (c != null && System.nanoTime() - c.loadedAt() < CACHE_MAX_AGE_NANOS && c.expiresAt().map(now::isBefore).orElse(true)) {
+        Instant last = c.lastUsed().get();
+        if ((last == null || last.isBefore(now.minus(LAST_USED_GRANULARITY))) && c.lastUsed().compareAndSet(last, now)) {
+          jdbc.sql("UPDATE api_keys SET last_used_at = :now WHERE id = :id").param("now", Timestamp.from(now)).param("id", c.auth().principal().id()).update();
+        }
+        return Optional.of(c.auth());
+      }
+    }
+    long before = generation.get();
+    java.util.concurrent.atomic.AtomicReference<Optional<Instant>> expiry = new java.util.concurrent.atomic.AtomicReference<>(Optional.empty());
+    java.util.concurrent.atomic.AtomicReference<Instant> lastUsedSeen = new java.util.concurrent.atomic.AtomicReference<>();
     Optional<Authenticated> found = jdbc.sql("""
             SELECT k.id, k.tenant_id, k.created_by, k.name, k.scopes, k.rate_limit, k.expires_at, k.last_used_at, k.key_hash,
                    u.role, u.disabled, u.tenant_id AS user_tenant
             FROM api_keys k JOIN users u ON u.id = k.created_by
             WHERE k.key_hash = :hash AND k.revoked_at IS NULL""")
-        .param("hash", Crypto.sha256(presented))
+        .param("hash", hash)
         .query((rs, i) -> {
           Timestamp exp = rs.getTimestamp("expires_at");
+          expiry.set(Optional.ofNullable(exp).map(Timestamp::toInstant));
           if (rs.getBoolean("disabled") || exp != null && !exp.toInstant().isAfter(now)) return Optional.<Authenticated>empty();
           if (!rs.getString("tenant_id").equals(rs.getString("user_tenant"))) return Optional.<Authenticated>empty();
           Role role = Role.parse(rs.getString("role"));
@@ -140,6 +188,7 @@ public class ApiKeys {
           }
           UUID id = rs.getObject("id", UUID.class);
           Timestamp lastUsed = rs.getTimestamp("last_used_at");
+          lastUsedSeen.set(lastUsed == null ? null : lastUsed.toInstant());
           Principal principal = new Principal(Principal.Kind.API_KEY, id, rs.getObject("created_by", UUID.class), rs.getString("name"),
               rs.getString("tenant_id"), role, scopes, Optional.empty());
           int limit = rs.getInt("rate_limit");
@@ -148,8 +197,14 @@ public class ApiKeys {
         })
         .optional()
         .flatMap(o -> o);
-    found.filter(Authenticated::stale).ifPresent(a -> jdbc.sql("UPDATE api_keys SET last_used_at = :now WHERE id = :id")
-        .param("now", Timestamp.from(now)).param("id", a.principal().id()).update());
+    found.filter(Authenticated::stale).ifPresent(a -> {
+      jdbc.sql("UPDATE api_keys SET last_used_at = :now WHERE id = :id").param("now", Timestamp.from(now)).param("id", a.principal().id()).update();
+      lastUsedSeen.set(now);
+    });
+    if (found.isPresent() && notifications.listening() && generation.get() == before) {
+      if (cache.size() >= CACHE_MAX_ENTRIES) cache.clear();
+      cache.put(cacheKey, new Cached(found.get(), expiry.get(), System.nanoTime(), new java.util.concurrent.atomic.AtomicReference<>(lastUsedSeen.get())));
+    }
     return found;
   }
 

@@ -19,8 +19,10 @@ public class Users {
   private final Accounts accounts;
   private final SecurityAudit audit;
   private final Clock clock;
+  private final ApiKeys keys;
 
-  Users(UserStore store, Accounts accounts, SecurityAudit audit, Clock clock) {
+  Users(UserStore store, Accounts accounts, SecurityAudit audit, Clock clock, ApiKeys keys) {
+    this.keys = keys;
     this.store = store;
     this.accounts = accounts;
     this.audit = audit;
@@ -58,6 +60,7 @@ public class Users {
     }
     boolean newDisabled = disabled.orElse(user.disabled());
     store.update(user.tenantId(), user.id(), newRole, newDisabled, clock.instant());
+    keys.forget(); // the user's keys may now hold less
     if (newRole != user.role()) {
       audit.record("role_changed", user.tenantId(), principal.label(), client,
           Map.of("user", user.id().toString(), "from", user.role().wire(), "to", newRole.wire()));
