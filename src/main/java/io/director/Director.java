@@ -28,6 +28,8 @@ public final class Director implements Runnable {
   public static final int KEEP_RUNNING = -1;
 
   public static void main(String[] args) {
+    // the JDK keeps 5 idle connections per upstream by default; concurrent calls to one need more
+    if (System.getProperty("http.maxConnections") == null) System.setProperty("http.maxConnections", "256");
     int code = commandLine().execute(args);
     if (code != KEEP_RUNNING) System.exit(code);
   }

@@ -269,57 +269,67 @@ public final class HttpUpstream implements Upstream {
         .thenCompose(f -> f);
   }
 
-  /** POSTs one message and completes with the response to it, reading JSON or an event stream. */
+  /**
+   * POSTs one message and completes with the response to it, reading JSON or an event stream. Each
+   * exchange runs on a virtual thread of its own with a blocking connection from the JDK's
+   * keep-alive pool: cheaper per call than an asynchronous client, and a slow upstream only holds
+   * virtual threads.
+   */
   private CompletableFuture<JsonNode> exchange(ObjectNode message, boolean initializing, Exchange related) {
     long id = message.get("id").asLong();
     CompletableFuture<JsonNode> result = new CompletableFuture<>();
     pending.put(id, result);
-    http.sendAsync(post(message), HttpResponse.BodyHandlers.ofLines()).whenComplete((response, error) -> {
-      if (error != null) {
-        fail(id, "cannot reach " + url.getHost() + ": " + Upstreams.rootMessage(error));
+    byte[] body = JsonRpc.JSON.writeValueAsBytes(message);
+    Thread.ofVirtual().name("upstream-" + label + "-call").start(() -> {
+      java.net.HttpURLConnection c;
+      int status;
+      try {
+        c = (java.net.HttpURLConnection) url.toURL().openConnection(java.net.Proxy.NO_PROXY);
+        c.setInstanceFollowRedirects(false);
+        c.setConnectTimeout(10_000);
+        c.setReadTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis() + 1_000));
+        c.setRequestMethod("POST");
+        c.setDoOutput(true);
+        c.setFixedLengthStreamingMode(body.length);
+        requestHeaders(message).forEach(c::setRequestProperty);
+        try (var out = c.getOutputStream()) {
+          out.write(body);
+        }
+        status = c.getResponseCode();
+      } catch (IOException | RuntimeException e) {
+        fail(id, "cannot reach " + url.getHost() + ": " + Upstreams.rootMessage(e));
         return;
       }
-      try {
-        if (modern && !initializing && response.statusCode() / 100 == 4
-            && response.headers().firstValue("Content-Type").orElse("").startsWith("application/json")) {
+      String type = java.util.Objects.requireNonNullElse(c.getContentType(), "");
+      try (java.io.InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+        if (modern && !initializing && status / 100 == 4 && type.startsWith("application/json") && in != null) {
           // the stateless revision answers some errors with a 4xx status and a JSON-RPC error body
-          Thread.ofVirtual().start(() -> {
-            try {
-              dispatch(JsonRpc.JSON.readTree(String.join("\n", response.body().toList())), related);
-            } catch (JacksonException | java.io.UncheckedIOException e) {
-              fail(id, "answered HTTP " + response.statusCode());
-            }
-            if (pending.containsKey(id)) fail(id, "answered HTTP " + response.statusCode());
-          });
+          dispatch(JsonRpc.JSON.readTree(in.readAllBytes()), related);
+          if (pending.containsKey(id)) fail(id, "answered HTTP " + status);
           return;
         }
         // 404 is how the transport says a session is gone; some servers answer 400 instead
-        if ((response.statusCode() == 404 || response.statusCode() == 400) && sessionId != null && !initializing) {
-          response.body().close();
-          fail(id, "session expired (HTTP " + response.statusCode() + ")");
+        if ((status == 404 || status == 400) && sessionId != null && !initializing) {
+          fail(id, "session expired (HTTP " + status + ")");
           return;
         }
-        if (response.statusCode() / 100 != 2) {
-          response.body().close();
-          fail(id, "answered HTTP " + response.statusCode());
+        if (status / 100 != 2) {
+          fail(id, "answered HTTP " + status);
           return;
         }
-        if (initializing) response.headers().firstValue("Mcp-Session-Id").ifPresent(s -> sessionId = s);
-        String type = response.headers().firstValue("Content-Type").orElse("");
+        if (initializing && c.getHeaderField("Mcp-Session-Id") != null) sessionId = c.getHeaderField("Mcp-Session-Id");
         if (type.startsWith("text/event-stream")) {
-          Thread.ofVirtual().start(() -> readEvents(response.body(), id, related));
+          readEvents(new java.io.BufferedReader(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8)).lines(), id, related);
         } else {
-          Thread.ofVirtual().start(() -> {
-            try {
-              dispatch(JsonRpc.JSON.readTree(String.join("\n", response.body().toList())), related);
-            } catch (JacksonException | java.io.UncheckedIOException e) {
-              fail(id, "answered with invalid JSON");
-            }
-            if (pending.containsKey(id)) fail(id, "answered without a response to the request");
-          });
+          try {
+            dispatch(JsonRpc.JSON.readTree(in.readAllBytes()), related);
+          } catch (JacksonException e) {
+            fail(id, "answered with invalid JSON");
+          }
+          if (pending.containsKey(id)) fail(id, "answered without a response to the request");
         }
-      } catch (RuntimeException e) {
-        fail(id, "answered in a way Director cannot read");
+      } catch (IOException | RuntimeException e) {
+        fail(id, "answered in a way Director cannot read: " + Upstreams.rootMessage(e));
       }
     });
     return result.whenComplete((r, e) -> pending.remove(id));
@@ -371,25 +381,33 @@ public final class HttpUpstream implements Upstream {
     if (f != null) f.completeExceptionally(new JsonRpc.Failure(JsonRpc.UPSTREAM_UNAVAILABLE, "upstream " + label + " " + reason));
   }
 
-  private HttpRequest post(JsonNode message) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(timeout)
-        .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
-        .POST(HttpRequest.BodyPublishers.ofString(JsonRpc.JSON.writeValueAsString(message)));
+  /** The headers of a POST carrying {@code message}: content negotiation, session or revision headers, and the server's own. */
+  private Map<String, String> requestHeaders(JsonNode message) {
+    Map<String, String> h = new java.util.LinkedHashMap<>();
+    h.put("Content-Type", "application/json");
+    h.put("Accept", "application/json, text/event-stream");
     if (modern) {
-      b.header("MCP-Protocol-Version", MODERN);
+      h.put("MCP-Protocol-Version", MODERN);
       String method = message.path("method").asString("");
-      if (!method.isEmpty()) b.header("Mcp-Method", headerValue(method));
+      if (!method.isEmpty()) h.put("Mcp-Method", headerValue(method));
       String name = switch (method) {
         case "tools/call", "prompts/get" -> message.path("params").path("name").asString("");
         case "resources/read" -> message.path("params").path("uri").asString("");
         default -> "";
       };
-      if (!name.isEmpty()) b.header("Mcp-Name", headerValue(name));
+      if (!name.isEmpty()) h.put("Mcp-Name", headerValue(name));
     } else {
-      if (sessionId != null) b.header("Mcp-Session-Id", sessionId);
-      if (initializeResult != null) b.header("MCP-Protocol-Version", protocolVersion);
+      if (sessionId != null) h.put("Mcp-Session-Id", sessionId);
+      if (initializeResult != null) h.put("MCP-Protocol-Version", protocolVersion);
     }
-    headers.forEach(b::header);
+    h.putAll(headers);
+    return h;
+  }
+
+  private HttpRequest post(JsonNode message) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(timeout)
+        .POST(HttpRequest.BodyPublishers.ofString(JsonRpc.JSON.writeValueAsString(message)));
+    requestHeaders(message).forEach(b::header);
     return b.build();
   }
 
