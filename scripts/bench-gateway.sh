@@ -72,3 +72,6 @@ echo "--- Director alone: ping on the playbook endpoint (auth, session, no upstr
 wrk -t2 -c64 -d"${duration}s" --latency -s "$work/ping.lua" "http://127.0.0.1:$dport/playbooks/$playbook/mcp" | grep -E 'Requests/sec|50%|99%|Non-2xx|Socket'
 echo "--- through Director (API key, playbook, shared upstream session)"
 wrk -t2 -c64 -d"${duration}s" --latency -s "$work/director.lua" "http://127.0.0.1:$dport/playbooks/$playbook/mcp" | grep -E 'Requests/sec|50%|99%|Non-2xx|Socket'
+echo "--- added latency without queueing: one connection, direct then through Director"
+wrk -t1 -c1 -d"${duration}s" --latency -s "$work/direct.lua" "http://127.0.0.1:$uport/mcp" | grep -E 'Requests/sec|50%|99%|Non-2xx|Socket'
+wrk -t1 -c1 -d"${duration}s" --latency -s "$work/director.lua" "http://127.0.0.1:$dport/playbooks/$playbook/mcp" | grep -E 'Requests/sec|50%|99%|Non-2xx|Socket'

@@ -290,7 +290,6 @@ public final class HttpUpstream implements Upstream {
         c.setReadTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis() + 1_000));
         c.setRequestMethod("POST");
         c.setDoOutput(true);
-        c.setFixedLengthStreamingMode(body.length);
         requestHeaders(message).forEach(c::setRequestProperty);
         try (var out = c.getOutputStream()) {
           out.write(body);

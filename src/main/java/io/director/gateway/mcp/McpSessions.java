@@ -32,6 +32,7 @@ public class McpSessions {
     final String protocolVersion;
     final tools.jackson.databind.JsonNode capabilities;
     final ClientRequests requests = new ClientRequests();
+    private volatile boolean logs;
     /** Resources the client subscribed to: their update notifications reach it. */
     final java.util.Set<String> subscriptions = ConcurrentHashMap.newKeySet();
     volatile Instant lastSeen = Instant.now();
@@ -77,6 +78,20 @@ public class McpSessions {
 
     boolean subscribes(String uri) {
       return subscriptions.contains(uri);
+    }
+
+    /** The client asked for log messages (logging/setLevel): its calls may carry them. */
+    public void wantsLogs() {
+      logs = true;
+    }
+
+    /**
+     * Whether an upstream may send this client something while working on {@code request}:
+     * progress it asked for, log messages it asked for, or requests it declared it can answer.
+     * Only then is the call answered in a way that can carry them (an event stream).
+     */
+    public boolean mayHear(tools.jackson.databind.JsonNode request) {
+      return logs || request.path("params").path("_meta").has("progressToken") || Exchange.INTERACTIVE.stream().anyMatch(capabilities::has);
     }
 
     /** The client as reached through its GET stream only. */

@@ -108,7 +108,7 @@ class McpController {
     }
     String accept = request.getHeader("Accept");
     if (JsonRpc.isRequest(message) && McpDispatcher.forwarded(message.path("method").asString(""))
-        && accept != null && accept.contains("text/event-stream")) {
+        && accept != null && accept.contains("text/event-stream") && session.get().mayHear(message)) {
       return streamed(playbook.get(), principal, session.get(), message, servletResponse);
     }
     JsonNode response = answer(playbook.get(), principal, session.get(), message, session.get().downstream());
@@ -204,6 +204,7 @@ class McpController {
         session.unsubscribed(params.path("uri").asString(""));
         if (sessions.subscribed(playbook.id(), params.path("uri").asString(""))) return JsonRpc.result(id, JsonRpc.NODES.objectNode());
       }
+      if (method.equals("logging/setLevel")) session.wantsLogs();
       JsonNode result = dispatcher.handle(playbook, caller, method, params);
       if (method.equals("resources/subscribe")) session.subscribed(params.path("uri").asString(""));
       return JsonRpc.result(id, result);
