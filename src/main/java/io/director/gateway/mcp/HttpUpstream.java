@@ -122,8 +122,13 @@ public final class HttpUpstream implements Upstream {
     }
     initializeResult = response.get("result");
     protocolVersion = initializeResult.path("protocolVersion").asString(PROTOCOL);
+    // the GET stream first: a server that changes its lists once initialised announces it there
+    try {
+      listen(sessionId).get(2, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.debug("upstream {}: GET stream not open yet: {}", label, Upstreams.rootMessage(e));
+    }
     notify("notifications/initialized", null);
-    listen(sessionId);
   }
 
   /**
@@ -131,9 +136,9 @@ public final class HttpUpstream implements Upstream {
    * changes, log messages), and opens it again when it drops, for as long as this session lasts.
    * An upstream that offers no such stream (405) is left alone.
    */
-  private void listen(String session) {
-    if (session == null) return;
-    stream(() -> session.equals(sessionId), () -> {
+  private CompletableFuture<Void> listen(String session) {
+    if (session == null) return CompletableFuture.completedFuture(null);
+    return stream(() -> session.equals(sessionId), () -> {
       HttpRequest.Builder b = HttpRequest.newBuilder(url).header("Accept", "text/event-stream").header("Mcp-Session-Id", session)
           .header("MCP-Protocol-Version", protocolVersion).GET();
       headers.forEach(b::header);
@@ -143,13 +148,17 @@ public final class HttpUpstream implements Upstream {
 
   /** The stateless revision's way to hear of list changes: a subscriptions/listen stream, reopened when it drops. */
   private void subscribe() {
+    subscribing();
+  }
+
+  private CompletableFuture<Void> subscribing() {
     JsonNode caps = initializeResult.path("capabilities");
     ObjectNode wanted = JsonRpc.NODES.objectNode();
     if (caps.path("tools").path("listChanged").asBoolean(false)) wanted.put("toolsListChanged", true);
     if (caps.path("prompts").path("listChanged").asBoolean(false)) wanted.put("promptsListChanged", true);
     if (caps.path("resources").path("listChanged").asBoolean(false)) wanted.put("resourcesListChanged", true);
-    if (wanted.isEmpty()) return;
-    stream(() -> true, () -> {
+    if (wanted.isEmpty()) return CompletableFuture.completedFuture(null);
+    return stream(() -> true, () -> {
       ObjectNode params = JsonRpc.NODES.objectNode();
       params.set("notifications", wanted);
       params.set("_meta", envelope());
@@ -157,14 +166,19 @@ public final class HttpUpstream implements Upstream {
     });
   }
 
-  /** Keeps an event stream of messages unrelated to any request open while {@code wanted} holds. */
-  private void stream(java.util.function.BooleanSupplier wanted, java.util.function.Supplier<HttpRequest> open) {
+  /**
+   * Keeps an event stream of messages unrelated to any request open while {@code wanted} holds;
+   * completes when the first attempt has its answer (open or refused).
+   */
+  private CompletableFuture<Void> stream(java.util.function.BooleanSupplier wanted, java.util.function.Supplier<HttpRequest> open) {
+    CompletableFuture<Void> opened = new CompletableFuture<>();
     Thread.ofVirtual().name("upstream-" + label + "-listen").start(() -> {
       int failures = 0;
       while (!closed && wanted.getAsBoolean() && failures < 10) {
         try {
           HttpRequest request = open.get();
           HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+          opened.complete(null);
           if (response.statusCode() == 405 || response.statusCode() == 404) {
             response.body().close();
             return;
@@ -191,7 +205,9 @@ public final class HttpUpstream implements Upstream {
           return;
         }
       }
+      opened.complete(null);
     });
+    return opened;
   }
 
   @Override

@@ -116,32 +116,91 @@ public class McpSessions {
       return playbookId;
     }
 
-    /** Opens the session's server-to-client stream (GET); a new one replaces the old. */
-    public synchronized org.springframework.web.servlet.mvc.method.annotation.SseEmitter openStream() {
+    /** What Director sends on the GET stream, kept for resumption. */
+    private final EventStream getEvents = new EventStream("g");
+    /** Recent POST answers sent as event streams, by key, kept for resumption. */
+    private final java.util.LinkedHashMap<String, EventStream> posts = new java.util.LinkedHashMap<>();
+    private long postCount;
+
+    /** Whether this session's version primes each event stream with an id to resume from (2025-11-25 and later). */
+    public boolean primes() {
+      return protocolVersion.compareTo("2025-11-25") >= 0;
+    }
+
+    /** A new event stream for a POST's answer. */
+    public synchronized EventStream openPost() {
+      EventStream s = new EventStream("p" + (++postCount));
+      posts.put(s.key(), s);
+      if (posts.size() > 20) posts.remove(posts.keySet().iterator().next());
+      return s;
+    }
+
+    /** A POST's answer that turned out plain JSON needs no keeping. */
+    public synchronized void dropPost(EventStream s) {
+      posts.remove(s.key());
+    }
+
+    /** The POST stream an event id of this session belongs to, for resuming it. */
+    public synchronized Optional<EventStream> post(String lastEventId) {
+      return EventStream.parse(lastEventId).map(p -> posts.get(p.stream()));
+    }
+
+    /** Where in its stream an event id is (-1 when it names none of Director's). */
+    public static long position(String lastEventId) {
+      return EventStream.parse(lastEventId).map(EventStream.Position::seq).orElse(-1L);
+    }
+
+    /**
+     * Opens the session's server-to-client stream (GET); a new one replaces the old. With the id
+     * of the last event the client saw on an earlier GET stream, what it missed comes first.
+     */
+    public synchronized org.springframework.web.servlet.mvc.method.annotation.SseEmitter openStream(Optional<String> lastEventId) {
       if (stream != null) stream.complete();
       var emitter = new org.springframework.web.servlet.mvc.method.annotation.SseEmitter(0L);
-      emitter.onCompletion(() -> dropStream(emitter));
-      emitter.onTimeout(() -> dropStream(emitter));
-      emitter.onError(e -> dropStream(emitter));
+      EventStream.Sink sink = sink(emitter);
+      emitter.onCompletion(() -> dropStream(emitter, sink));
+      emitter.onTimeout(() -> dropStream(emitter, sink));
+      emitter.onError(e -> dropStream(emitter, sink));
       stream = emitter;
+      if (primes()) prime(emitter, getEvents.primingId());
+      long after = lastEventId.flatMap(EventStream::parse).filter(p -> p.stream().equals(getEvents.key()))
+          .map(EventStream.Position::seq).orElse(getEvents.position());
+      getEvents.attach(sink, after);
       return emitter;
     }
 
-    private synchronized void dropStream(org.springframework.web.servlet.mvc.method.annotation.SseEmitter emitter) {
-      if (stream == emitter) stream = null;
+    /** Sends events to an emitter with their ids. */
+    public static EventStream.Sink sink(org.springframework.web.servlet.mvc.method.annotation.SseEmitter emitter) {
+      return (id, data) -> {
+        try {
+          emitter.send(org.springframework.web.servlet.mvc.method.annotation.SseEmitter.event().id(id).name("message")
+              .data(data, org.springframework.http.MediaType.APPLICATION_JSON));
+          return true;
+        } catch (java.io.IOException | IllegalStateException e) {
+          return false;
+        }
+      };
     }
 
-    /** Sends a message on the stream if one is open; false when none is or the client left. */
-    public synchronized boolean push(tools.jackson.databind.JsonNode message) {
-      if (stream == null) return false;
+    /** An event with an id and no data: the client can resume from it before anything else was sent. */
+    public static void prime(org.springframework.web.servlet.mvc.method.annotation.SseEmitter emitter, String id) {
       try {
-        stream.send(org.springframework.web.servlet.mvc.method.annotation.SseEmitter.event().name("message")
-            .data(JsonRpc.JSON.writeValueAsString(message), org.springframework.http.MediaType.APPLICATION_JSON));
-        return true;
+        emitter.send(org.springframework.web.servlet.mvc.method.annotation.SseEmitter.event().id(id).reconnectTime(1000).data(""));
       } catch (java.io.IOException | IllegalStateException e) {
-        stream = null;
-        return false;
+        // the client already left; it resumes or not
       }
+    }
+
+    private synchronized void dropStream(org.springframework.web.servlet.mvc.method.annotation.SseEmitter emitter, EventStream.Sink sink) {
+      if (stream == emitter) stream = null;
+      getEvents.detach(sink);
+    }
+
+    /** Sends a message on the GET stream; false when none is open or the client left (it is kept for resumption either way). */
+    public synchronized boolean push(tools.jackson.databind.JsonNode message) {
+      boolean sent = getEvents.add(message);
+      if (!sent) stream = null;
+      return sent;
     }
 
     /** A comment that keeps proxies from closing an idle stream and finds clients that left. */

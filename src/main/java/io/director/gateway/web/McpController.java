@@ -7,6 +7,8 @@ import io.director.gateway.mcp.McpDispatcher;
 import io.director.gateway.mcp.McpSessions;
 import io.director.identity.Principal;
 import io.director.gateway.mcp.Downstream;
+import io.director.gateway.mcp.EventStream;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -151,19 +153,28 @@ class McpController {
     response.setHeader("Cache-Control", "no-store");
     response.setHeader("X-Accel-Buffering", "no");
     var writer = response.getWriter();
-    while (next != null) {
-      writer.write("event: message\ndata: " + JsonRpc.JSON.writeValueAsString(next.message()) + "\n\n");
+    // every event has an id and is kept: a client that loses this stream resumes it with a GET and Last-Event-ID
+    EventStream events = session.openPost();
+    EventStream.Sink sink = (eventId, data) -> {
+      writer.write("id: " + eventId + "\nevent: message\ndata: " + data + "\n\n");
       writer.flush();
-      if (writer.checkError()) {
-        open.set(false); // the client left; the call goes on and its answer is dropped
+      return !writer.checkError();
+    };
+    if (session.primes()) {
+      writer.write("id: " + events.primingId() + "\nretry: 1000\ndata: \n\n");
+      writer.flush();
+    }
+    events.attach(sink, events.position());
+    while (next != null) {
+      events.add(next.message()); // on a lost connection the call goes on, and what it says is kept
+      if (next.last()) {
+        events.finish();
         return null;
       }
-      if (next.last()) return null;
       next = poll(out, waitMs);
     }
-    writer.write("event: message\ndata: " + JsonRpc.JSON.writeValueAsString(
-        JsonRpc.error(idOf(message), JsonRpc.UPSTREAM_UNAVAILABLE, "No answer in time")) + "\n\n");
-    writer.flush();
+    events.add(JsonRpc.error(idOf(message), JsonRpc.UPSTREAM_UNAVAILABLE, "No answer in time"));
+    events.finish();
     return null;
   }
 
@@ -213,7 +224,11 @@ class McpController {
     }
   }
 
-  /** The session's stream of server-to-client messages (list_changed notifications). */
+  /**
+   * The session's stream of server-to-client messages (list changes, log messages, requests). With
+   * {@code Last-Event-ID} it resumes where the client was: the rest of a POST's answer stream, or
+   * what the GET stream carried since.
+   */
   @GetMapping("/playbooks/{id}/mcp")
   ResponseEntity<?> get(Principal principal, @PathVariable String id, HttpServletRequest request) {
     Optional<ResponseEntity<String>> refused = origins.refuse(request, principal);
@@ -226,8 +241,22 @@ class McpController {
     Optional<Playbook> playbook = playbook(principal, id);
     Optional<McpSessions.Session> session = playbook.flatMap(p -> sessions.find(request.getHeader(SESSION_HEADER), p.id(), principal.id()));
     if (session.isEmpty()) return rpc(HttpStatus.NOT_FOUND, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Unknown or expired session"));
+    String lastEventId = request.getHeader("Last-Event-ID");
+    Optional<EventStream> post = session.get().post(lastEventId);
+    SseEmitter emitter;
+    if (post.isPresent()) {
+      // the rest of a POST's answer whose connection was lost: what was missed, then what follows
+      emitter = new SseEmitter(0L);
+      EventStream.Sink sink = McpSessions.Session.sink(emitter);
+      emitter.onCompletion(() -> post.get().detach(sink));
+      emitter.onError(e -> post.get().detach(sink));
+      post.get().onDone(emitter::complete);
+      if (post.get().attach(sink, McpSessions.Session.position(lastEventId))) emitter.complete();
+    } else {
+      emitter = session.get().openStream(Optional.ofNullable(lastEventId));
+    }
     return ResponseEntity.ok().header("Cache-Control", "no-store").header("X-Accel-Buffering", "no")
-        .contentType(MediaType.TEXT_EVENT_STREAM).body(session.get().openStream());
+        .contentType(MediaType.TEXT_EVENT_STREAM).body(emitter);
   }
 
   @DeleteMapping("/playbooks/{id}/mcp")
