@@ -29,7 +29,8 @@ class GatewayClusterIT {
       c.createStatement().execute("CREATE DATABASE gateway");
     }
     Map<String, String> env = Map.of("DATABASE_URL", "postgresql://postgres@127.0.0.1:" + postgres.getPort() + "/gateway",
-        "DIRECTOR_SECRET", "gateway-cluster-" + "c2VjcmV0cy1tdXN0LW1hdGNoLWFjcm9zcw", "PASSWORD_HASH_COST", "4");
+        "DIRECTOR_SECRET", "gateway-cluster-" + "c2VjcmV0cy1tdXN0LW1hdGNoLWFjcm9zcw", "PASSWORD_HASH_COST", "4",
+        "AUTH_RATE_LIMIT_MAX_ATTEMPTS", "100");
     a = DirectorProcess.serve(Files.createTempDirectory("director-gw-a"), env);
     b = DirectorProcess.serve(Files.createTempDirectory("director-gw-b"), env);
   }
@@ -86,5 +87,45 @@ class GatewayClusterIT {
       assertThat(result.get("content").get(0).get("text").asString()).isEqualTo("Echo: round " + i);
       assertThat(result.get("resultType").asString()).isEqualTo("complete");
     }
+  }
+
+  @Test
+  void aStatelessRetryWithInputReachesTheCallOnTheOtherInstance() throws Exception {
+    Api apiA = new Api(a);
+    Api.Login admin = apiA.registerTenant("gw-mrtr", "gw-mrtr-admin");
+    String playbook = apiA.json(apiA.call("POST", "/api/playbooks", admin.bearer(), Map.of("name", "mrtr",
+        "servers", List.of(Map.of("name", "everything", "transport", "stdio", "command", "node",
+            "args", List.of(McpGatewayIT.EVERYTHING.toString(), "stdio"), "tools", Map.of("include", List.of("trigger-sampling-request")))))), 201)
+        .get("id").asString();
+    String meta = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{\"sampling\":{}}}";
+    String call = "\"name\":\"everything__trigger-sampling-request\",\"arguments\":{\"prompt\":\"across instances\"}," + meta;
+    JsonNode first = statelessCall(a, playbook, admin.bearer(), 1, "{" + call + "}");
+    JsonNode asked = first.get("result");
+    assertThat(asked.get("resultType").asString()).as(first.toString()).isEqualTo("input_required");
+    String key = asked.get("inputRequests").propertyNames().iterator().next();
+    assertThat(asked.get("inputRequests").get(key).get("method").asString()).isEqualTo("sampling/createMessage");
+    String state = asked.get("requestState").asString();
+
+    // the retry goes to the other instance, which hands it to the one holding the call
+    String answer = "{\"role\":\"assistant\",\"model\":\"m\",\"content\":{\"type\":\"text\",\"text\":\"answered through b\"}}";
+    JsonNode done = statelessCall(b, playbook, admin.bearer(), 2,
+        "{" + call + ",\"inputResponses\":{\"" + key + "\":" + answer + "},\"requestState\":\"" + state + "\"}");
+    assertThat(done.get("id").asInt()).isEqualTo(2);
+    assertThat(done.get("result").get("resultType").asString()).as(done.toString()).isEqualTo("complete");
+    assertThat(done.get("result").get("content").get(0).get("text").asString()).contains("answered through b");
+
+    // a state nobody issued is refused, on either instance
+    JsonNode forged = statelessCall(b, playbook, admin.bearer(), 3, "{" + call + ",\"inputResponses\":{},\"requestState\":\"" + state + "\"}");
+    assertThat(forged.get("error").get("code").asInt()).isEqualTo(-32602);
+  }
+
+  static JsonNode statelessCall(DirectorProcess instance, String playbook, String bearer, long id, String params) throws Exception {
+    var request = java.net.http.HttpRequest.newBuilder(instance.uri("/playbooks/" + playbook + "/mcp")).header("Content-Type", "application/json")
+        .header("Accept", "application/json").header("Authorization", bearer).header("MCP-Protocol-Version", "2026-07-28")
+        .header("Mcp-Method", "tools/call").header("Mcp-Name", "everything__trigger-sampling-request")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":" + params + "}"));
+    var response = instance.send(request);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return Api.JSON.readTree(response.body());
   }
 }

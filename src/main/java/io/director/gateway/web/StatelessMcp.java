@@ -1,6 +1,7 @@
 package io.director.gateway.web;
 
 import io.director.gateway.Playbook;
+import io.director.gateway.mcp.Continuations;
 import io.director.gateway.mcp.Downstream;
 import io.director.gateway.mcp.JsonRpc;
 import io.director.gateway.mcp.McpDispatcher;
@@ -46,7 +47,8 @@ import tools.jackson.databind.node.ObjectNode;
  * in the middle of a call (sampling, elicitation, roots), the call is parked, the client gets an
  * {@code input_required} result, and its retry with {@code inputResponses} and the
  * {@code requestState} resumes the same upstream call. A parked call lives on the instance that
- * started it, so a retry must reach that instance (every other request may go to any instance).
+ * started it; a retry that reaches another instance is handed over to it through the database
+ * ({@link Continuations}), so a client may send every request to any instance.
  */
 @Component
 class StatelessMcp {
@@ -63,12 +65,15 @@ class StatelessMcp {
 
   private final McpDispatcher dispatcher;
   private final McpSessions sessions;
+  private final Continuations continuations;
   private final Map<String, Parked> parked = new ConcurrentHashMap<>();
   private final AtomicLong inputKeys = new AtomicLong();
 
-  StatelessMcp(McpDispatcher dispatcher, McpSessions sessions) {
+  StatelessMcp(McpDispatcher dispatcher, McpSessions sessions, Continuations continuations) {
     this.dispatcher = dispatcher;
     this.sessions = sessions;
+    this.continuations = continuations;
+    continuations.answerWith(this::continueHere);
   }
 
   /** Whether a message claims a protocol version in its envelope, which makes it stateless. */
@@ -91,7 +96,7 @@ class StatelessMcp {
   private record Done(JsonNode response) implements Item {}
 
   /** A call waiting for the client's input: resumed by a retry that carries its requestState. */
-  private record Parked(UUID principalId, UUID playbookId, String method, BlockingDeque<Item> out, Map<String, Ask> asks, long deadline) {}
+  private record Parked(UUID principalId, Playbook playbook, String method, BlockingDeque<Item> out, Map<String, Ask> asks, long deadline) {}
 
   ResponseEntity<?> handle(Playbook playbook, Principal principal, JsonNode message, HttpServletRequest request, HttpServletResponse response)
       throws IOException {
@@ -228,17 +233,17 @@ class StatelessMcp {
     String method = message.get("method").asString();
     JsonNode params = message.get("params");
     if (params.hasNonNull("requestState")) {
-      Parked p = parked.remove(params.get("requestState").asString(""));
-      if (p == null || !p.principalId().equals(principal.id()) || !p.playbookId().equals(playbook.id()) || !p.method().equals(method)
-          || System.nanoTime() > p.deadline()) {
-        return McpController.rpc(HttpStatus.OK, JsonRpc.error(id, JsonRpc.INVALID_PARAMS,
-            "requestState is unknown or expired (or belongs to another instance); send the request again without it"));
+      String state = params.get("requestState").asString("");
+      Optional<UUID> owner = ownerOf(state);
+      if (owner.isPresent() && !owner.get().equals(continuations.instanceId())) {
+        JsonNode answer = continuations.relay(owner.get(), message, principal.id(), playbook.id(), Duration.ofMillis(waitMs()));
+        ObjectNode copy = (ObjectNode) answer.deepCopy();
+        copy.set("id", id);
+        return McpController.rpc(HttpStatus.OK, copy);
       }
-      JsonNode responses = params.path("inputResponses");
-      p.asks().forEach((key, ask) -> ask.answer().complete(responses.has(key)
-          ? JsonRpc.result(JsonRpc.NODES.nullNode(), responses.get(key))
-          : JsonRpc.error(null, JsonRpc.INVALID_PARAMS, "the client sent no input response for " + key)));
-      return drive(playbook, principal, method, p.out(), id, response);
+      Optional<Parked> p = resume(state, principal.id(), playbook.id(), method, params);
+      if (p.isEmpty()) return McpController.rpc(HttpStatus.OK, unknownState(id));
+      return drive(p.get().playbook(), principal, method, p.get().out(), id, response);
     }
     BlockingDeque<Item> out = new LinkedBlockingDeque<>();
     boolean logs = params.path("_meta").hasNonNull(META_LOG_LEVEL);
@@ -280,47 +285,107 @@ class StatelessMcp {
     return drive(playbook, principal, method, out, id, response);
   }
 
+  /** The instance that issued a requestState (the part before the dot). */
+  private static Optional<UUID> ownerOf(String state) {
+    int dot = state.indexOf('.');
+    try {
+      return dot > 0 ? Optional.of(UUID.fromString(state.substring(0, dot))) : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static JsonNode unknownState(JsonNode id) {
+    return JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "requestState is unknown or expired; send the request again without it");
+  }
+
+  /** Takes the parked call a retry continues, if the retry is the caller's own, and hands it the client's answers. */
+  private Optional<Parked> resume(String state, UUID principalId, UUID playbookId, String method, JsonNode params) {
+    Parked p = parked.remove(state);
+    if (p == null || !p.principalId().equals(principalId) || !p.playbook().id().equals(playbookId) || !p.method().equals(method)
+        || System.nanoTime() > p.deadline()) {
+      return Optional.empty();
+    }
+    JsonNode responses = params.path("inputResponses");
+    p.asks().forEach((key, ask) -> ask.answer().complete(responses.has(key)
+        ? JsonRpc.result(JsonRpc.NODES.nullNode(), responses.get(key))
+        : JsonRpc.error(null, JsonRpc.INVALID_PARAMS, "the client sent no input response for " + key)));
+    return Optional.of(p);
+  }
+
+  /** A retry another instance received for a call parked here: answered as one JSON message (no event stream). */
+  private JsonNode continueHere(Continuations.Handover handover) {
+    JsonNode message = handover.message();
+    JsonNode id = message.get("id");
+    String method = message.path("method").asString("");
+    JsonNode params = message.path("params");
+    Optional<Parked> p = resume(params.path("requestState").asString(""), handover.principalId(), handover.playbookId(), method, params);
+    if (p.isEmpty()) return unknownState(id);
+    return settle(p.get().playbook(), p.get().principalId(), method, p.get().out(), id, note -> {});
+  }
+
+  private long waitMs() {
+    return dispatcher.requestTimeout().toMillis() * 2 + 10_000;
+  }
+
   /** Answers the client from what the call hands over, until it is done or needs the client's input. */
   private ResponseEntity<?> drive(Playbook playbook, Principal principal, String method, BlockingDeque<Item> out, JsonNode id,
       HttpServletResponse response) throws IOException {
-    long waitMs = dispatcher.requestTimeout().toMillis() * 2 + 10_000;
-    PrintWriter sse = null;
-    while (true) {
-      Item item = poll(out, waitMs);
-      JsonNode message;
-      if (item == null) {
-        message = JsonRpc.error(id, JsonRpc.UPSTREAM_UNAVAILABLE, "No answer in time");
-      } else if (item instanceof Note note) {
-        sse = write(sse, response, note.message());
-        if (sse == null) return null; // the client left
-        continue;
-      } else if (item instanceof Done done) {
-        message = done.response().deepCopy();
-        ((ObjectNode) message).set("id", id);
-        if (message.has("result")) ((ObjectNode) message).set("result", complete(playbook, method.equals("resources/read") ? cacheable(message.get("result"))
-            : message.get("result")));
-      } else {
-        Map<String, Ask> asks = new LinkedHashMap<>();
-        asks.put("input-" + inputKeys.incrementAndGet(), (Ask) item);
-        // questions asked together go out together
-        Item more;
-        while ((more = poll(out, 50)) instanceof Ask a) asks.put("input-" + inputKeys.incrementAndGet(), a);
-        if (more != null) out.offerFirst(more);
-        String token = Crypto.randomToken(24);
-        long deadline = System.nanoTime() + dispatcher.requestTimeout().toNanos();
-        parked.put(token, new Parked(principal.id(), playbook.id(), method, out, asks, deadline));
-        ObjectNode result = JsonRpc.NODES.objectNode().put("resultType", "input_required");
-        ObjectNode requests = result.putObject("inputRequests");
-        asks.forEach((key, ask) -> {
-          ObjectNode r = requests.putObject(key).put("method", ask.method());
-          if (ask.params() != null) r.set("params", ask.params());
-        });
-        result.put("requestState", token);
-        message = JsonRpc.result(id, complete(playbook, result));
+    PrintWriter[] sse = {null};
+    boolean[] gone = {false};
+    JsonNode message = settle(playbook, principal.id(), method, out, id, note -> {
+      if (gone[0]) return;
+      try {
+        sse[0] = write(sse[0], response, note);
+      } catch (IOException e) {
+        sse[0] = null;
       }
-      if (sse == null) return McpController.rpc(HttpStatus.OK, message);
-      write(sse, response, message);
-      return null;
+      gone[0] = sse[0] == null; // the client left; the call goes on
+    });
+    if (gone[0]) return null;
+    if (sse[0] == null) return McpController.rpc(HttpStatus.OK, message);
+    write(sse[0], response, message);
+    return null;
+  }
+
+  /**
+   * Follows a call until its answer or its next question for the client, passing what comes before
+   * to {@code notes}; a question parks the call and becomes an input_required result.
+   */
+  private JsonNode settle(Playbook playbook, UUID principalId, String method, BlockingDeque<Item> out, JsonNode id,
+      java.util.function.Consumer<JsonNode> notes) {
+    while (true) {
+      Item item = poll(out, waitMs());
+      if (item == null) return JsonRpc.error(id, JsonRpc.UPSTREAM_UNAVAILABLE, "No answer in time");
+      if (item instanceof Note note) {
+        notes.accept(note.message());
+        continue;
+      }
+      if (item instanceof Done done) {
+        ObjectNode message = (ObjectNode) done.response().deepCopy();
+        message.set("id", id);
+        if (message.has("result")) {
+          message.set("result", complete(playbook, method.equals("resources/read") ? cacheable(message.get("result")) : message.get("result")));
+        }
+        return message;
+      }
+      Map<String, Ask> asks = new LinkedHashMap<>();
+      asks.put("input-" + inputKeys.incrementAndGet(), (Ask) item);
+      // questions asked together go out together
+      Item more;
+      while ((more = poll(out, 50)) instanceof Ask a) asks.put("input-" + inputKeys.incrementAndGet(), a);
+      if (more != null) out.offerFirst(more);
+      String token = continuations.instanceId() + "." + Crypto.randomToken(24);
+      long deadline = System.nanoTime() + dispatcher.requestTimeout().toNanos();
+      parked.put(token, new Parked(principalId, playbook, method, out, asks, deadline));
+      ObjectNode result = JsonRpc.NODES.objectNode().put("resultType", "input_required");
+      ObjectNode requests = result.putObject("inputRequests");
+      asks.forEach((key, ask) -> {
+        ObjectNode r = requests.putObject(key).put("method", ask.method());
+        if (ask.params() != null) r.set("params", ask.params());
+      });
+      result.put("requestState", token);
+      return JsonRpc.result(id, complete(playbook, result));
     }
   }
 
