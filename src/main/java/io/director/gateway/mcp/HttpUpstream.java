@@ -63,14 +63,11 @@ public final class HttpUpstream implements Upstream {
     return upstream;
   }
 
-  /** The stateless revision, spoken to upstreams that offer it in answer to server/discover. */
-  static final String MODERN = "2026-07-28";
-
   /** The envelope every request of the stateless revision carries: Director's version, capabilities and name. */
   private static ObjectNode envelope() {
-    ObjectNode meta = JsonRpc.NODES.objectNode().put("io.modelcontextprotocol/protocolVersion", MODERN);
-    meta.set("io.modelcontextprotocol/clientCapabilities", JsonRpc.initializeParams(MODERN).get("capabilities"));
-    meta.putObject("io.modelcontextprotocol/clientInfo").put("name", "director").put("version", io.director.platform.Version.current());
+    ObjectNode meta = JsonRpc.NODES.objectNode().put(StatelessRevision.META_VERSION, StatelessRevision.VERSION);
+    meta.set(StatelessRevision.META_CAPABILITIES, JsonRpc.initializeParams(StatelessRevision.VERSION).get("capabilities"));
+    meta.putObject(StatelessRevision.META_CLIENT_INFO).put("name", "director").put("version", io.director.platform.Version.current());
     return meta;
   }
 
@@ -88,16 +85,16 @@ public final class HttpUpstream implements Upstream {
           .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       JsonNode result = response.path("result");
       boolean offered = false;
-      for (JsonNode v : result.path("supportedVersions")) offered |= MODERN.equals(v.asString(""));
+      for (JsonNode v : result.path("supportedVersions")) offered |= StatelessRevision.VERSION.equals(v.asString(""));
       if (offered) {
-        ObjectNode init = JsonRpc.NODES.objectNode().put("protocolVersion", MODERN);
+        ObjectNode init = JsonRpc.NODES.objectNode().put("protocolVersion", StatelessRevision.VERSION);
         init.set("capabilities", result.path("capabilities").isObject() ? result.get("capabilities") : JsonRpc.NODES.objectNode());
-        JsonNode info = result.path("_meta").path("io.modelcontextprotocol/serverInfo");
+        JsonNode info = result.path("_meta").path(StatelessRevision.META_SERVER_INFO);
         init.set("serverInfo", info.isObject() ? info : JsonRpc.NODES.objectNode().put("name", label));
         if (result.hasNonNull("instructions")) init.set("instructions", result.get("instructions"));
         initializeResult = init;
-        protocolVersion = MODERN;
-        log.info("upstream {} speaks the stateless revision {}", label, MODERN);
+        protocolVersion = StatelessRevision.VERSION;
+        log.info("upstream {} speaks the stateless revision {}", label, StatelessRevision.VERSION);
         subscribe();
         return true;
       }
@@ -147,11 +144,7 @@ public final class HttpUpstream implements Upstream {
   }
 
   /** The stateless revision's way to hear of list changes: a subscriptions/listen stream, reopened when it drops. */
-  private void subscribe() {
-    subscribing();
-  }
-
-  private CompletableFuture<Void> subscribing() {
+  private CompletableFuture<Void> subscribe() {
     JsonNode caps = initializeResult.path("capabilities");
     ObjectNode wanted = JsonRpc.NODES.objectNode();
     if (caps.path("tools").path("listChanged").asBoolean(false)) wanted.put("toolsListChanged", true);
@@ -402,15 +395,11 @@ public final class HttpUpstream implements Upstream {
     h.put("Content-Type", "application/json");
     h.put("Accept", "application/json, text/event-stream");
     if (modern) {
-      h.put("MCP-Protocol-Version", MODERN);
+      h.put("MCP-Protocol-Version", StatelessRevision.VERSION);
       String method = message.path("method").asString("");
-      if (!method.isEmpty()) h.put("Mcp-Method", headerValue(method));
-      String name = switch (method) {
-        case "tools/call", "prompts/get" -> message.path("params").path("name").asString("");
-        case "resources/read" -> message.path("params").path("uri").asString("");
-        default -> "";
-      };
-      if (!name.isEmpty()) h.put("Mcp-Name", headerValue(name));
+      if (!method.isEmpty()) h.put(StatelessRevision.METHOD_HEADER, StatelessRevision.encodeHeader(method));
+      String name = StatelessRevision.name(method, message.path("params"));
+      if (name != null) h.put(StatelessRevision.NAME_HEADER, StatelessRevision.encodeHeader(name));
     } else {
       if (sessionId != null) h.put("Mcp-Session-Id", sessionId);
       if (initializeResult != null) h.put("MCP-Protocol-Version", protocolVersion);
@@ -424,12 +413,6 @@ public final class HttpUpstream implements Upstream {
         .POST(HttpRequest.BodyPublishers.ofString(JsonRpc.JSON.writeValueAsString(message)));
     requestHeaders(message).forEach(b::header);
     return b.build();
-  }
-
-  /** A header value as the stateless revision sends it: plain printable ASCII as is, anything else base64 in {@code =?base64?…?=}. */
-  static String headerValue(String value) {
-    boolean plain = value.chars().allMatch(c -> c >= 0x20 && c < 0x7f) && !value.startsWith("=?base64?");
-    return plain ? value : "=?base64?" + java.util.Base64.getEncoder().encodeToString(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "?=";
   }
 
   private void post(JsonNode message, String what) {

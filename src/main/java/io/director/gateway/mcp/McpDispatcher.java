@@ -307,8 +307,8 @@ public class McpDispatcher {
       if (server.disabled()) continue;
       upstreams.connect(playbook.name(), server).thenAccept(u -> {
         JsonNode caps = u.initializeResult() == null ? null : u.initializeResult().path("capabilities");
-        boolean stateless = "2026-07-28".equals(u.initializeResult().path("protocolVersion").asString(""));
-        if (caps != null && caps.has("logging") && !stateless) u.request("logging/setLevel", params, upstreams.config().requestTimeout());
+        // the stateless revision sets the level per request instead
+        if (caps != null && caps.has("logging") && !StatelessRevision.spokenBy(u)) u.request("logging/setLevel", params, upstreams.config().requestTimeout());
       });
     }
     return JsonRpc.NODES.objectNode();

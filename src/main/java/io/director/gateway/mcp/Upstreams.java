@@ -350,7 +350,6 @@ public class Upstreams {
   static JsonNode unanswerable(JsonNode message) {
     String method = message.path("method").asString("");
     if ("roots/list".equals(method)) return JsonRpc.result(message.get("id"), JsonRpc.NODES.objectNode().set("roots", JsonRpc.NODES.arrayNode()));
-    if ("ping".equals(method)) return JsonRpc.result(message.get("id"), JsonRpc.NODES.objectNode());
     return JsonRpc.error(message.get("id"), JsonRpc.METHOD_NOT_FOUND,
         method + " cannot be answered: no client that supports it is waiting on this upstream");
   }

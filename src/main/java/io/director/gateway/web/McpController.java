@@ -147,12 +147,7 @@ class McpController {
     Outgoing next = poll(out, waitMs);
     if (next == null) return rpc(HttpStatus.OK, JsonRpc.error(idOf(message), JsonRpc.UPSTREAM_UNAVAILABLE, "No answer in time"));
     if (next.last()) return rpc(HttpStatus.OK, next.message());
-    response.setStatus(HttpServletResponse.SC_OK);
-    response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
-    response.setCharacterEncoding("UTF-8");
-    response.setHeader("Cache-Control", "no-store");
-    response.setHeader("X-Accel-Buffering", "no");
-    var writer = response.getWriter();
+    var writer = startEventStream(response);
     // every event has an id and is kept: a client that loses this stream resumes it with a GET and Last-Event-ID
     EventStream events = session.openPost();
     EventStream.Sink sink = (eventId, data) -> {
@@ -279,7 +274,18 @@ class McpController {
     }
   }
 
-  private static JsonNode idOf(JsonNode m) {
+  /** Turns a POST's answer into an event stream (unbuffered by proxies) and returns its writer. */
+  static java.io.PrintWriter startEventStream(HttpServletResponse response) throws IOException {
+    response.setStatus(HttpServletResponse.SC_OK);
+    response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
+    response.setCharacterEncoding("UTF-8");
+    response.setHeader("Cache-Control", "no-store");
+    response.setHeader("X-Accel-Buffering", "no");
+    return response.getWriter();
+  }
+
+  /** A message's id when it is a valid one (string or integer), else null. */
+  static JsonNode idOf(JsonNode m) {
     JsonNode id = m.isObject() ? m.get("id") : null;
     return id != null && (id.isString() || id.isIntegralNumber()) ? id : null;
   }

@@ -6,6 +6,7 @@ import io.director.gateway.mcp.Downstream;
 import io.director.gateway.mcp.JsonRpc;
 import io.director.gateway.mcp.McpDispatcher;
 import io.director.gateway.mcp.McpSessions;
+import io.director.gateway.mcp.StatelessRevision;
 import io.director.identity.Principal;
 import io.director.platform.Version;
 import io.director.shared.Crypto;
@@ -13,9 +14,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,11 +51,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Component
 class StatelessMcp {
-  static final String VERSION = "2026-07-28";
-  static final String META_VERSION = "io.modelcontextprotocol/protocolVersion";
-  static final String META_CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
-  static final String META_SERVER_INFO = "io.modelcontextprotocol/serverInfo";
-  static final String META_LOG_LEVEL = "io.modelcontextprotocol/logLevel";
+  static final String VERSION = StatelessRevision.VERSION;
   static final int HEADER_MISMATCH = -32020;
   static final int UNSUPPORTED_VERSION = -32022;
   private static final Set<String> LISTS = Set.of("tools/list", "prompts/list", "resources/list", "resources/templates/list");
@@ -78,7 +73,7 @@ class StatelessMcp {
 
   /** Whether a message claims a protocol version in its envelope, which makes it stateless. */
   static boolean claims(JsonNode message) {
-    return message.isObject() && message.path("params").path("_meta").has(META_VERSION);
+    return message.isObject() && message.path("params").path("_meta").has(StatelessRevision.META_VERSION);
   }
 
   /** Whether the request says it speaks the stateless revision while its body lacks the envelope. */
@@ -101,8 +96,8 @@ class StatelessMcp {
   ResponseEntity<?> handle(Playbook playbook, Principal principal, JsonNode message, HttpServletRequest request, HttpServletResponse response)
       throws IOException {
     if (headerOnly(request, message)) {
-      ObjectNode error = JsonRpc.error(idOf(message), JsonRpc.INVALID_PARAMS, "Requests of protocol " + VERSION + " carry params._meta with "
-          + META_VERSION + " and " + META_CAPABILITIES);
+      ObjectNode error = JsonRpc.error(McpController.idOf(message), JsonRpc.INVALID_PARAMS, "Requests of protocol " + VERSION + " carry params._meta with "
+          + StatelessRevision.META_VERSION + " and " + StatelessRevision.META_CAPABILITIES);
       ((ObjectNode) error.get("error")).putObject("data").putObject("envelope").putArray("missing").add("_meta");
       return McpController.rpc(HttpStatus.BAD_REQUEST, error);
     }
@@ -114,7 +109,7 @@ class StatelessMcp {
     String method = message.get("method").asString("");
     JsonNode params = message.path("params");
     JsonNode meta = params.path("_meta");
-    String version = meta.path(META_VERSION).asString("");
+    String version = meta.path(StatelessRevision.META_VERSION).asString("");
     if (!VERSION.equals(version)) {
       ObjectNode error = JsonRpc.error(id, UNSUPPORTED_VERSION, "Unsupported protocol version: " + version);
       ObjectNode data = ((ObjectNode) error.get("error")).putObject("data");
@@ -123,10 +118,10 @@ class StatelessMcp {
       data.put("requested", version);
       return McpController.rpc(HttpStatus.BAD_REQUEST, error);
     }
-    JsonNode capabilities = meta.get(META_CAPABILITIES);
+    JsonNode capabilities = meta.get(StatelessRevision.META_CAPABILITIES);
     if (capabilities == null || !capabilities.isObject()) {
-      ObjectNode error = JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "params._meta needs " + META_CAPABILITIES + " (an object)");
-      ((ObjectNode) error.get("error")).putObject("data").putObject("envelope").putArray("missing").add(META_CAPABILITIES);
+      ObjectNode error = JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "params._meta needs " + StatelessRevision.META_CAPABILITIES + " (an object)");
+      ((ObjectNode) error.get("error")).putObject("data").putObject("envelope").putArray("missing").add(StatelessRevision.META_CAPABILITIES);
       return McpController.rpc(HttpStatus.BAD_REQUEST, error);
     }
     Optional<String> mismatch = headerMismatch(request, method, params);
@@ -151,27 +146,12 @@ class StatelessMcp {
     if (!VERSION.equals(request.getHeader(McpController.VERSION_HEADER))) {
       return Optional.of("The MCP-Protocol-Version header must be " + VERSION + ", as in params._meta");
     }
-    if (!method.equals(decode(request.getHeader("Mcp-Method")))) return Optional.of("The Mcp-Method header must be " + method);
-    String name = switch (method) {
-      case "tools/call", "prompts/get" -> params.path("name").asString("");
-      case "resources/read" -> params.path("uri").asString("");
-      default -> null;
-    };
-    if (name != null && !name.equals(decode(request.getHeader("Mcp-Name")))) return Optional.of("The Mcp-Name header must be the request's " + (method.equals("resources/read") ? "uri" : "name"));
-    return Optional.empty();
-  }
-
-  /** A header value, decoded when it was sent as {@code =?base64?…?=} (values that are not plain ASCII). */
-  static String decode(String value) {
-    if (value == null) return null;
-    if (value.startsWith("=?base64?") && value.endsWith("?=")) {
-      try {
-        return new String(Base64.getDecoder().decode(value.substring(9, value.length() - 2)), StandardCharsets.UTF_8);
-      } catch (IllegalArgumentException e) {
-        return null;
-      }
+    if (!method.equals(StatelessRevision.decodeHeader(request.getHeader(StatelessRevision.METHOD_HEADER)))) {
+      return Optional.of("The Mcp-Method header must be " + method);
     }
-    return value;
+    String name = StatelessRevision.name(method, params);
+    if (name != null && !name.equals(StatelessRevision.decodeHeader(request.getHeader(StatelessRevision.NAME_HEADER)))) return Optional.of("The Mcp-Name header must be the request's " + (method.equals("resources/read") ? "uri" : "name"));
+    return Optional.empty();
   }
 
   private ObjectNode discover(Playbook playbook) {
@@ -182,7 +162,7 @@ class StatelessMcp {
     ((ObjectNode) caps.get("resources")).remove("subscribe"); // resource subscriptions are not offered in this revision yet
     result.set("capabilities", caps);
     if (legacy.has("instructions")) result.set("instructions", legacy.get("instructions"));
-    result.putObject("_meta").set(META_SERVER_INFO, legacy.get("serverInfo"));
+    result.putObject("_meta").set(StatelessRevision.META_SERVER_INFO, legacy.get("serverInfo"));
     return result;
   }
 
@@ -191,7 +171,7 @@ class StatelessMcp {
     if (!(result instanceof ObjectNode r)) return result;
     if (!r.has("resultType")) r.put("resultType", "complete");
     ObjectNode meta = r.withObject("_meta");
-    meta.set(META_SERVER_INFO, JsonRpc.NODES.objectNode().put("name", "director/" + playbook.name()).put("version", Version.current()));
+    meta.set(StatelessRevision.META_SERVER_INFO, JsonRpc.NODES.objectNode().put("name", "director/" + playbook.name()).put("version", Version.current()));
     return r;
   }
 
@@ -246,7 +226,7 @@ class StatelessMcp {
       return drive(p.get().playbook(), principal, method, p.get().out(), id, response);
     }
     BlockingDeque<Item> out = new LinkedBlockingDeque<>();
-    boolean logs = params.path("_meta").hasNonNull(META_LOG_LEVEL);
+    boolean logs = params.path("_meta").hasNonNull(StatelessRevision.META_LOG_LEVEL);
     Downstream client = new Downstream() {
       @Override
       public JsonNode capabilities() {
@@ -268,7 +248,7 @@ class StatelessMcp {
     };
     ObjectNode forwarded = ((ObjectNode) params).deepCopy();
     ObjectNode meta = forwarded.withObject("_meta");
-    meta.remove(List.of(META_VERSION, META_CAPABILITIES, "io.modelcontextprotocol/clientInfo", META_LOG_LEVEL));
+    meta.remove(List.of(StatelessRevision.META_VERSION, StatelessRevision.META_CAPABILITIES, StatelessRevision.META_CLIENT_INFO, StatelessRevision.META_LOG_LEVEL));
     if (meta.isEmpty()) forwarded.remove("_meta");
     McpDispatcher.Caller caller = new McpDispatcher.Caller(principal.tenantId(), principal.label(), Optional.empty(), client);
     Thread.ofVirtual().name("mcp-call").start(() -> {
@@ -391,14 +371,7 @@ class StatelessMcp {
 
   /** Writes one event, starting the event stream on the first; null when the client has gone. */
   private static PrintWriter write(PrintWriter sse, HttpServletResponse response, JsonNode message) throws IOException {
-    if (sse == null) {
-      response.setStatus(HttpServletResponse.SC_OK);
-      response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
-      response.setCharacterEncoding("UTF-8");
-      response.setHeader("Cache-Control", "no-store");
-      response.setHeader("X-Accel-Buffering", "no");
-      sse = response.getWriter();
-    }
+    if (sse == null) sse = McpController.startEventStream(response);
     sse.write("event: message\ndata: " + JsonRpc.JSON.writeValueAsString(message) + "\n\n");
     sse.flush();
     return sse.checkError() ? null : sse;
@@ -422,10 +395,5 @@ class StatelessMcp {
       p.asks().values().forEach(a -> a.answer().complete(JsonRpc.error(null, JsonRpc.INTERNAL_ERROR, "the client did not come back with input")));
       return true;
     });
-  }
-
-  private static JsonNode idOf(JsonNode m) {
-    JsonNode id = m.isObject() ? m.get("id") : null;
-    return id != null && (id.isString() || id.isIntegralNumber()) ? id : null;
   }
 }

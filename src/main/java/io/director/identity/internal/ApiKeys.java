@@ -159,57 +159,56 @@ public class ApiKeys {
     if (notifications.listening()) {
       Cached c = cache.get(cacheKey);
       if (c != null && System.nanoTime() - c.loadedAt() < CACHE_MAX_AGE_NANOS && c.expiresAt().map(now::isBefore).orElse(true)) {
-        Instant last = c.lastUsed().get();
-        if ((last == null || last.isBefore(now.minus(LAST_USED_GRANULARITY))) && c.lastUsed().compareAndSet(last, now)) {
-          jdbc.sql("UPDATE api_keys SET last_used_at = :now WHERE id = :id").param("now", Timestamp.from(now)).param("id", c.auth().principal().id()).update();
-        }
-        return Optional.of(c.auth());
+        return Optional.of(use(c, now));
       }
     }
     long before = generation.get();
-    java.util.concurrent.atomic.AtomicReference<Optional<Instant>> expiry = new java.util.concurrent.atomic.AtomicReference<>(Optional.empty());
-    java.util.concurrent.atomic.AtomicReference<Instant> lastUsedSeen = new java.util.concurrent.atomic.AtomicReference<>();
-    Optional<Authenticated> found = jdbc.sql("""
+    Optional<Cached> loaded = jdbc.sql("""
             SELECT k.id, k.tenant_id, k.created_by, k.name, k.scopes, k.rate_limit, k.expires_at, k.last_used_at, k.key_hash,
                    u.role, u.disabled, u.tenant_id AS user_tenant
             FROM api_keys k JOIN users u ON u.id = k.created_by
             WHERE k.key_hash = :hash AND k.revoked_at IS NULL""")
         .param("hash", hash)
-        .query((rs, i) -> {
-          Timestamp exp = rs.getTimestamp("expires_at");
-          expiry.set(Optional.ofNullable(exp).map(Timestamp::toInstant));
-          if (rs.getBoolean("disabled") || exp != null && !exp.toInstant().isAfter(now)) return Optional.<Authenticated>empty();
-          if (!rs.getString("tenant_id").equals(rs.getString("user_tenant"))) return Optional.<Authenticated>empty();
-          Role role = Role.parse(rs.getString("role"));
-          Set<Scope> scopes = EnumSet.noneOf(Scope.class);
-          for (String s : strings(rs.getArray("scopes"))) {
-            Scope scope = Scope.parse(s);
-            if (role.scopes().contains(scope)) scopes.add(scope);
-          }
-          UUID id = rs.getObject("id", UUID.class);
-          Timestamp lastUsed = rs.getTimestamp("last_used_at");
-          lastUsedSeen.set(lastUsed == null ? null : lastUsed.toInstant());
-          Principal principal = new Principal(Principal.Kind.API_KEY, id, rs.getObject("created_by", UUID.class), rs.getString("name"),
-              rs.getString("tenant_id"), role, scopes, Optional.empty());
-          int limit = rs.getInt("rate_limit");
-          return Optional.of(new Authenticated(principal, rs.wasNull() ? Optional.empty() : Optional.of(limit),
-              lastUsed == null || lastUsed.toInstant().isBefore(now.minus(LAST_USED_GRANULARITY))));
-        })
+        .query((rs, i) -> live(rs, now))
         .optional()
         .flatMap(o -> o);
-    found.filter(Authenticated::stale).ifPresent(a -> {
-      jdbc.sql("UPDATE api_keys SET last_used_at = :now WHERE id = :id").param("now", Timestamp.from(now)).param("id", a.principal().id()).update();
-      lastUsedSeen.set(now);
-    });
-    if (found.isPresent() && notifications.listening() && generation.get() == before) {
+    if (loaded.isPresent() && notifications.listening() && generation.get() == before) {
       if (cache.size() >= CACHE_MAX_ENTRIES) cache.clear();
-      cache.put(cacheKey, new Cached(found.get(), expiry.get(), System.nanoTime(), new java.util.concurrent.atomic.AtomicReference<>(lastUsedSeen.get())));
+      cache.put(cacheKey, loaded.get());
     }
-    return found;
+    return loaded.map(c -> use(c, now));
   }
 
-  /** An authenticated key, its own rate limit, and whether last_used_at needs a write. */
-  public record Authenticated(Principal principal, Optional<Integer> rateLimit, boolean stale) {}
+  /** A key row as a cache entry, when the key is live and its creator active in the key's tenant. */
+  private static Optional<Cached> live(ResultSet rs, Instant now) throws SQLException {
+    Optional<Instant> expires = Optional.ofNullable(instant(rs.getTimestamp("expires_at")));
+    if (rs.getBoolean("disabled") || expires.filter(e -> !e.isAfter(now)).isPresent()) return Optional.empty();
+    if (!rs.getString("tenant_id").equals(rs.getString("user_tenant"))) return Optional.empty();
+    Role role = Role.parse(rs.getString("role"));
+    Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+    for (String s : strings(rs.getArray("scopes"))) {
+      Scope scope = Scope.parse(s);
+      if (role.scopes().contains(scope)) scopes.add(scope);
+    }
+    Principal principal = new Principal(Principal.Kind.API_KEY, rs.getObject("id", UUID.class), rs.getObject("created_by", UUID.class),
+        rs.getString("name"), rs.getString("tenant_id"), role, scopes, Optional.empty());
+    int limit = rs.getInt("rate_limit");
+    Authenticated auth = new Authenticated(principal, rs.wasNull() ? Optional.empty() : Optional.of(limit));
+    return Optional.of(new Cached(auth, expires, System.nanoTime(),
+        new java.util.concurrent.atomic.AtomicReference<>(instant(rs.getTimestamp("last_used_at")))));
+  }
+
+  /** The key is being used: its last use is written at most once per LAST_USED_GRANULARITY (and once across racing requests). */
+  private Authenticated use(Cached c, Instant now) {
+    Instant last = c.lastUsed().get();
+    if ((last == null || last.isBefore(now.minus(LAST_USED_GRANULARITY))) && c.lastUsed().compareAndSet(last, now)) {
+      jdbc.sql("UPDATE api_keys SET last_used_at = :now WHERE id = :id").param("now", Timestamp.from(now)).param("id", c.auth().principal().id()).update();
+    }
+    return c.auth();
+  }
+
+  /** An authenticated key and its own rate limit. */
+  public record Authenticated(Principal principal, Optional<Integer> rateLimit) {}
 
   private static KeyView view(ResultSet rs, int i) throws SQLException {
     int limit = rs.getInt("rate_limit");
