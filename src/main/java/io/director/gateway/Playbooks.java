@@ -51,9 +51,14 @@ public class Playbooks {
     return store.find(principal.require(Scope.PLAYBOOKS_READ).tenantId(), id).orElseThrow(Playbooks::notFound);
   }
 
+  /** Whether the caller's tenant has this playbook (for attaching it to something else, such as a session). */
+  public boolean exists(Principal principal, UUID id) {
+    return store.find(principal.tenantId(), id).isPresent();
+  }
+
   /** The playbook an MCP client connects to: needs mcp:connect, and only within the caller's tenant. */
   public Optional<Playbook> forMcp(Principal principal, UUID id) {
-    return principal.has(Scope.MCP_CONNECT) ? cache.find(principal.tenantId(), id) : Optional.empty();
+    return principal.has(Scope.MCP_CONNECT) && principal.mayUsePlaybook(id) ? cache.find(principal.tenantId(), id) : Optional.empty();
   }
 
   /** Creates a playbook from a document that may already list servers and prompts. */

@@ -9,16 +9,24 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Who is calling: a logged-in user (JWT) or an API key acting for its tenant. Controllers receive
- * it as a parameter; data access takes its tenant, never a tenant from the request.
+ * Who is calling: a logged-in user (JWT), an API key acting for its tenant, or an agent session's
+ * own credential. Controllers receive it as a parameter; data access takes its tenant, never a
+ * tenant from the request. {@code playbookOnly} narrows a principal to one playbook.
  */
 public record Principal(
-    Kind kind, UUID id, UUID userId, String name, String tenantId, Role role, Set<Scope> scopes, Optional<UUID> sessionId) {
+    Kind kind, UUID id, UUID userId, String name, String tenantId, Role role, Set<Scope> scopes, Optional<UUID> sessionId,
+    Optional<UUID> playbookOnly) {
 
   /** How the caller authenticated. */
   public enum Kind {
     USER,
-    API_KEY
+    API_KEY,
+    AGENT_SESSION
+  }
+
+  public Principal(Kind kind, UUID id, UUID userId, String name, String tenantId, Role role, Set<Scope> scopes,
+      Optional<UUID> sessionId) {
+    this(kind, id, userId, name, tenantId, role, scopes, sessionId, Optional.empty());
   }
 
   public Principal {
@@ -29,6 +37,12 @@ public record Principal(
     requireNonNull(role, "role");
     scopes = Set.copyOf(scopes);
     requireNonNull(sessionId, "sessionId");
+    requireNonNull(playbookOnly, "playbookOnly");
+  }
+
+  /** Whether this principal may use the playbook at all (an agent session only its own). */
+  public boolean mayUsePlaybook(UUID playbookId) {
+    return playbookOnly.map(playbookId::equals).orElse(true);
   }
 
   public boolean has(Scope scope) {
@@ -54,6 +68,10 @@ public record Principal(
 
   /** The label written to logs and the audit log. */
   public String label() {
-    return (kind == Kind.USER ? "user:" : "key:") + id;
+    return switch (kind) {
+      case USER -> "user:" + id;
+      case API_KEY -> "key:" + id;
+      case AGENT_SESSION -> "session:" + id;
+    };
   }
 }

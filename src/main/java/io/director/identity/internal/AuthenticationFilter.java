@@ -38,9 +38,11 @@ public class AuthenticationFilter extends OncePerRequestFilter {
   private final DirectorConfig config;
   private final SecurityAudit audit;
   private final ClientAddresses addresses;
+  private final java.util.List<io.director.identity.CredentialResolver> resolvers;
 
   AuthenticationFilter(Accounts accounts, ApiKeys keys, RateLimits rateLimits, DirectorConfig config, SecurityAudit audit,
-      ClientAddresses addresses) {
+      ClientAddresses addresses, java.util.List<io.director.identity.CredentialResolver> resolvers) {
+    this.resolvers = java.util.List.copyOf(resolvers);
     this.audit = audit;
     this.addresses = addresses;
     this.accounts = accounts;
@@ -81,7 +83,17 @@ public class AuthenticationFilter extends OncePerRequestFilter {
     Principal principal;
     IdentityConfig.RateLimit limit;
     String bucket;
-    if (token.startsWith(ApiKeys.PREFIX)) {
+    Optional<io.director.identity.CredentialResolver> minted = resolvers.stream().filter(r -> token.startsWith(r.prefix())).findFirst();
+    if (minted.isPresent()) {
+      Optional<Principal> resolved = token.length() > 200 ? Optional.empty() : minted.get().resolve(token);
+      if (resolved.isEmpty()) {
+        invalid(request, response);
+        return;
+      }
+      principal = resolved.get();
+      limit = accounts.config().apiKeyLimit();
+      bucket = principal.label();
+    } else if (token.startsWith(ApiKeys.PREFIX)) {
       Optional<ApiKeys.Authenticated> key = keys.authenticate(token);
       if (key.isEmpty()) {
         invalid(request, response);
@@ -102,7 +114,7 @@ public class AuthenticationFilter extends OncePerRequestFilter {
       bucket = "user:" + principal.userId();
     }
     try {
-      rateLimits.consume(bucket, new RateLimits.Limit(principal.kind() == Principal.Kind.API_KEY ? "api-key" : "user",
+      rateLimits.consume(bucket, new RateLimits.Limit(principal.kind() == Principal.Kind.USER ? "user" : "api-key",
           limit.capacity(), limit.window()), response);
     } catch (DirectorException e) {
       Problems.write(response, request, e.kind().status(), e.code(), e.getMessage());

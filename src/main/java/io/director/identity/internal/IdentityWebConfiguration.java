@@ -11,10 +11,16 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 /** The identity settings, client address resolution, and the principal resolver for Spring MVC. */
 @Configuration(proxyBeanMethods = false)
 class IdentityWebConfiguration implements WebMvcConfigurer {
+  private final org.springframework.beans.factory.ObjectProvider<ClientAddresses> addresses;
+
+  IdentityWebConfiguration(org.springframework.beans.factory.ObjectProvider<ClientAddresses> addresses) {
+    this.addresses = addresses;
+  }
 
   @Override
   public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
     resolvers.add(new PrincipalArgumentResolver());
+    resolvers.add(new ClientInfoArgumentResolver(addresses));
   }
 
   @Bean

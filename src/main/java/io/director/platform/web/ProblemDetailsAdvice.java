@@ -44,7 +44,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
   ResponseEntity<Object> director(DirectorException e, HttpServletRequest request) {
     log.warn("{} {}: {}", e.kind().status(), e.code(), e.getMessage());
     events.publishEvent(new RequestRejected(e.kind().status(), e.code(), request));
-    return respond(HttpStatusCode.valueOf(e.kind().status()), e.code(), e.getMessage(), new HttpHeaders(), request);
+    ResponseEntity<Object> response = respond(HttpStatusCode.valueOf(e.kind().status()), e.code(), e.getMessage(), new HttpHeaders(), request);
+    if (e.field().isPresent() && response.getBody() instanceof ProblemDetail problem) problem.setProperty("field", e.field().get());
+    return response;
   }
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -1,0 +1,33 @@
+package io.director.sessions.sandbox;
+
+import io.director.sessions.NetworkMode;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Runs a session's command in isolation. One driver per instance, chosen by DIRECTOR_SANDBOX. A
+ * driver checks a plan before anything is stored ({@link #refuse}), then launches it.
+ */
+public interface SandboxDriver {
+  /** The name used in DIRECTOR_SANDBOX and in a session's {@code driver}. */
+  String name();
+
+  /** Why this driver cannot run the plan (such as a network mode it cannot enforce), if it cannot. */
+  default Optional<String> refuse(NetworkMode mode) {
+    return Optional.empty();
+  }
+
+  /** Whether this driver can run at all here, and if not, why not. */
+  Optional<String> unavailable();
+
+  /** Starts the command. Output goes to the spec's sink from now on, until the sandbox exits. */
+  Sandbox launch(LaunchSpec spec) throws IOException;
+
+  /**
+   * Ends whatever is left of a session this driver launched under an instance that is gone: a Pod, a
+   * control group with processes. Returns whether anything was found.
+   */
+  default boolean reap(java.util.UUID sessionId) {
+    return false;
+  }
+}
