@@ -6,10 +6,12 @@ import io.director.cli.ConnectCommand;
 import io.director.cli.HealthCommand;
 import io.director.cli.KeysCommand;
 import io.director.cli.LoginCommand;
+import io.director.cli.McpBridgeCommand;
 import io.director.cli.McpCommand;
 import io.director.cli.PlaybookCommand;
 import io.director.cli.MigrateCommand;
 import io.director.cli.ServeCommand;
+import io.director.cli.SessionCommand;
 import io.director.cli.VersionCommand;
 import io.director.platform.Version;
 import picocli.CommandLine;
@@ -22,7 +24,7 @@ import picocli.CommandLine.Command;
     versionProvider = Director.VersionProvider.class,
     description = "Self-hosted control plane for AI agents.",
     subcommands = {ServeCommand.class, MigrateCommand.class, ConfigCommand.class, HealthCommand.class, LoginCommand.class,
-        KeysCommand.class, AdminCommand.class, PlaybookCommand.class, McpCommand.class, ConnectCommand.class, VersionCommand.class})
+        KeysCommand.class, AdminCommand.class, PlaybookCommand.class, McpCommand.class, McpBridgeCommand.class, SessionCommand.class, ConnectCommand.class, VersionCommand.class})
 public final class Director implements Runnable {
   /** A command returns this to keep the JVM running (the server) instead of exiting. */
   public static final int KEEP_RUNNING = -1;

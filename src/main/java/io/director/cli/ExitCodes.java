@@ -5,6 +5,7 @@ final class ExitCodes {
   static final int OK = 0;
   static final int FAILURE = 1;
   static final int USAGE = 2;
+  static final int UNAVAILABLE = 69;
   static final int CONFIG = 78;
 
   private ExitCodes() {}

@@ -3,10 +3,10 @@ package io.director.platform.config;
 import java.util.Locale;
 
 /** Parses the boolean spellings people put in environment files. */
-final class Booleans {
+public final class Booleans {
   private Booleans() {}
 
-  static boolean parse(String raw) {
+  public static boolean parse(String raw) {
     return switch (raw.trim().toLowerCase(Locale.ROOT)) {
       case "true", "1", "yes", "on" -> true;
       case "false", "0", "no", "off", "" -> false;

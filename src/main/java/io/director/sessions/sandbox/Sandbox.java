@@ -19,6 +19,12 @@ public interface Sandbox {
   /** Ends every process in the sandbox now (SIGKILL). */
   void kill();
 
+  /** Output past the session's limit is dropped from now on; a driver may stop storing it too. */
+  default void discardOutput() {}
+
+  /** Called about once a second while the session runs, for drivers that watch something. */
+  default void tick() {}
+
   /** How each limit is enforced here ({@code cgroup-v1}, {@code rlimit}, {@code namespace} …), or {@code none}. */
   Map<String, String> enforced();
 

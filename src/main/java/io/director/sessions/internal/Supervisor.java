@@ -1,0 +1,399 @@
+package io.director.sessions.internal;
+
+import io.director.identity.Audit;
+import io.director.platform.Instances;
+import io.director.platform.db.Notifications;
+import io.director.sessions.SessionStatus;
+import io.director.sessions.sandbox.LaunchSpec;
+import io.director.sessions.sandbox.Sandbox;
+import io.director.sessions.sandbox.SandboxDriver;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Runs the sessions of this instance: prepares the workspace, starts the sandbox, follows it to its
+ * end, enforces the timeout, and writes the outcome. Stops and input for a session held by another
+ * instance travel through the database and a NOTIFY; sessions of an instance that is gone are
+ * marked lost by whichever instance notices first.
+ */
+@Component
+public class Supervisor {
+  private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
+  static final String CHANNEL = "director_agent_sessions";
+  private static final Duration INSTANCE_SILENCE = Duration.ofSeconds(60);
+
+  private final SessionStore store;
+  private final Transcript transcript;
+  private final SandboxDriver driver;
+  private final SessionsConfig config;
+  private final Clock clock;
+  private final Instances instances;
+  private final JdbcClient jdbc;
+  private final Audit audit;
+  private final SessionMetrics metrics;
+  private final SandboxHost host;
+  private final SessionCredentials credentials;
+  private final Map<UUID, Running> running = new ConcurrentHashMap<>();
+  private final AtomicInteger slots = new AtomicInteger();
+  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().name("session-timers").daemon().factory());
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+
+  Supervisor(SessionStore store, Transcript transcript, SandboxDriver driver, SessionsConfig config, Clock clock, Instances instances,
+      JdbcClient jdbc, Audit audit, SessionMetrics metrics, SandboxHost host, Notifications notifications, SessionCredentials credentials) {
+    this.credentials = credentials;
+    this.store = store;
+    this.transcript = transcript;
+    this.driver = driver;
+    this.config = config;
+    this.clock = clock;
+    this.instances = instances;
+    this.jdbc = jdbc;
+    this.audit = audit;
+    this.metrics = metrics;
+    this.host = host;
+    notifications.subscribe(CHANNEL, new Notifications.Listener() {
+      @Override
+      public void notified(String payload) {
+        try {
+          UUID id = UUID.fromString(payload);
+          if (running.containsKey(id)) Thread.ofVirtual().start(() -> remoteRequest(id));
+        } catch (IllegalArgumentException e) {
+          log.debug("ignoring notification {}", payload);
+        }
+      }
+
+      @Override
+      public void reset() {
+        // a stop or input sent while we were not listening is found by the next tick
+        running.keySet().forEach(id -> Thread.ofVirtual().start(() -> remoteRequest(id)));
+      }
+    });
+    timers.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+    timers.scheduleWithFixedDelay(this::reconcileSafely, 30, 30, TimeUnit.SECONDS);
+    timers.scheduleWithFixedDelay(this::expireSafely, 5, 60, TimeUnit.MINUTES);
+  }
+
+  SandboxDriver driver() {
+    return driver;
+  }
+
+  int runningHere() {
+    return slots.get();
+  }
+
+  /** Takes one of this instance's session slots, or says the instance is full. */
+  boolean reserve() {
+    while (true) {
+      int n = slots.get();
+      if (n >= config.maxSessions()) return false;
+      if (slots.compareAndSet(n, n + 1)) return true;
+    }
+  }
+
+  void release() {
+    slots.decrementAndGet();
+  }
+
+  boolean isLocal(UUID id) {
+    return running.containsKey(id);
+  }
+
+  /** Starts a stored pending session in the background; its slot is released when it ends. */
+  void launch(SessionRow row, Map<String, String> env, Map<String, String> files, String token) {
+    Running r = new Running(row);
+    r.live = transcript.open(row.id(), row.limits().outputBytes(), r::discardOutput);
+    running.put(row.id(), r);
+    metrics.moved(Optional.empty(), Optional.of(SessionStatus.PENDING));
+    Thread.ofVirtual().name("session-start-" + row.id()).start(() -> start(r, env, files, token));
+  }
+
+  private void start(Running r, Map<String, String> userEnv, Map<String, String> files, String token) {
+    SessionRow row = r.row;
+    try {
+      store.starting(row.id(), clock.instant());
+      status(r, SessionStatus.STARTING);
+      Path runDir = host.runDir(row.id());
+      Path workspace = host.prepare(row.id(), files);
+      Optional<Path> socket = Optional.empty();
+      if (row.playbookId().isPresent()) {
+        Path path = runDir.resolve("mcp.sock");
+        URI endpoint = URI.create("http://127.0.0.1:" + host.port() + "/playbooks/" + row.playbookId().get() + "/mcp");
+        r.tools = ToolSocket.open(path, endpoint, token, http, host.sandboxUid());
+        socket = Optional.of(path);
+      }
+      Map<String, String> env = environment(row, userEnv, workspace, socket, token);
+      LaunchSpec spec = new LaunchSpec(row.id(), row.tenantId(), row.command(), env, workspace, runDir, row.limits(), row.network(),
+          row.allow(), row.stdin(), socket, r.live);
+      r.deadline = clock.instant().plusSeconds(row.limits().timeoutSeconds());
+      Sandbox sandbox = driver.launch(spec);
+      r.sandbox = sandbox;
+      Instant now = clock.instant();
+      store.running(row.id(), now, sandbox.enforced());
+      status(r, SessionStatus.RUNNING);
+      metrics.started(Duration.between(row.createdAt(), now));
+      sandbox.exit().whenComplete((exit, failure) -> Thread.ofVirtual().start(() -> finish(r, exit, failure)));
+      if (r.stop.get() != null) stopNow(r); // stopped while starting
+    } catch (IOException | RuntimeException e) {
+      log.warn("session {} could not start: {}", row.id(), e.getMessage());
+      ObjectNode n = SessionStore.JSON.createObjectNode().put("text", "director: the session could not start: " + e.getMessage()).put("eol", true);
+      r.live.add("stderr", n);
+      end(r, SessionStatus.FAILED, Optional.of("start_failed"), Optional.empty());
+    }
+  }
+
+  private Map<String, String> environment(SessionRow row, Map<String, String> userEnv, Path workspace, Optional<Path> socket, String token) {
+    Map<String, String> env = new LinkedHashMap<>();
+    boolean own = host.ownFilesystem(driver);
+    env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    env.put("HOME", own ? LaunchSpec.SANDBOX_WORKSPACE : workspace.toString());
+    env.put("TMPDIR", "/tmp");
+    env.put("LANG", "C.UTF-8");
+    env.putAll(userEnv);
+    env.put("DIRECTOR_SESSION_ID", row.id().toString());
+    env.put("DIRECTOR_WORKSPACE", own ? LaunchSpec.SANDBOX_WORKSPACE : workspace.toString());
+    if (row.playbookId().isPresent()) {
+      env.put("DIRECTOR_MCP_TOKEN", token);
+      env.put("DIRECTOR_PLAYBOOK_ID", row.playbookId().get().toString());
+      socket.ifPresent(s -> env.put("DIRECTOR_MCP_SOCKET", own ? LaunchSpec.SANDBOX_SOCKET : s.toString()));
+      host.bridgeCommand(driver).ifPresent(c -> env.put("DIRECTOR_MCP_COMMAND", c));
+      host.publicMcpUrl(row.playbookId().get()).filter(u -> row.network() == io.director.sessions.NetworkMode.OPEN || !own)
+          .ifPresent(u -> env.put("DIRECTOR_MCP_URL", u));
+    }
+    return env;
+  }
+
+  private void status(Running r, SessionStatus status) {
+    metrics.moved(Optional.of(r.status), Optional.of(status));
+    r.status = status;
+    r.live.add("status", SessionStore.JSON.createObjectNode().put("status", status.wire()));
+  }
+
+  private void finish(Running r, Sandbox.Exit exit, Throwable failure) {
+    if (failure != null || exit == null) {
+      end(r, SessionStatus.LOST, Optional.of("driver_error"), Optional.empty());
+      return;
+    }
+    String stop = r.stop.get();
+    SessionStatus status;
+    Optional<String> reason;
+    if ("timeout".equals(stop)) {
+      status = SessionStatus.TIMED_OUT;
+      reason = Optional.of("timeout");
+    } else if ("stop".equals(stop)) {
+      status = SessionStatus.STOPPED;
+      reason = Optional.of(r.killed ? "killed" : "stopped");
+    } else if ("shutdown".equals(stop)) {
+      status = SessionStatus.LOST;
+      reason = Optional.of("director_stopped");
+    } else if (exit.limit().isPresent()) {
+      status = SessionStatus.FAILED;
+      reason = exit.limit();
+    } else if (exit.code() == 0) {
+      status = SessionStatus.COMPLETED;
+      reason = Optional.empty();
+    } else {
+      status = SessionStatus.FAILED;
+      reason = Optional.of(exit.code() > 128 ? "killed" : "exit_code");
+    }
+    end(r, status, reason, Optional.of(exit.code()));
+  }
+
+  private void end(Running r, SessionStatus status, Optional<String> reason, Optional<Integer> code) {
+    SessionRow row = r.row;
+    if (r.killTimer != null) r.killTimer.cancel(false);
+    if (r.tools != null) r.tools.close();
+    credentials.forget(row.id());
+    ObjectNode n = SessionStore.JSON.createObjectNode().put("status", status.wire());
+    reason.ifPresentOrElse(x -> n.put("reason", x), () -> n.putNull("reason"));
+    code.ifPresentOrElse(c -> n.put("exit_code", c), () -> n.putNull("exit_code"));
+    r.live.add("exit", n);
+    transcript.close(row.id());
+    try {
+      store.ended(row.id(), status, reason, code, clock.instant());
+    } catch (RuntimeException e) {
+      log.warn("could not record the end of session {}: {}", row.id(), e.toString());
+    }
+    metrics.moved(Optional.of(r.status), Optional.empty());
+    metrics.ended(status, reason);
+    log.atInfo().addKeyValue("session", row.id()).addKeyValue("status", status.wire()).addKeyValue("reason", reason.orElse(""))
+        .log("session {} ended {}{}", row.id(), status.wire(), reason.map(x -> " (" + x + ")").orElse(""));
+    if (status != SessionStatus.COMPLETED && status != SessionStatus.FAILED) {
+      audit.record("session_ended", row.tenantId(), "director", Map.of("session", row.id().toString(), "status", status.wire(),
+          "reason", reason.orElse("")));
+    }
+    host.finished(row.id());
+    running.remove(row.id());
+    release();
+  }
+
+  /** Asks the session to stop: SIGTERM to every process, SIGKILL after the grace period. */
+  void stop(UUID id, String why) {
+    Running r = running.get(id);
+    if (r == null) return;
+    if (!r.stop.compareAndSet(null, why)) return;
+    stopNow(r);
+  }
+
+  private void stopNow(Running r) {
+    Sandbox s = r.sandbox;
+    if (s == null) return; // the starter sees the request once the sandbox exists
+    s.terminate();
+    r.killTimer = timers.schedule(() -> {
+      r.killed = true;
+      s.kill();
+    }, config.stopGrace().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Sends stop or input to the instance holding the session. */
+  void notifyOwner(UUID id) {
+    jdbc.sql("SELECT pg_notify(:c, :p)").param("c", CHANNEL).param("p", id.toString()).query().singleRow();
+  }
+
+  private void remoteRequest(UUID id) {
+    try {
+      Optional<SessionRow> row = store.findAnyTenant(id);
+      if (row.isEmpty()) return;
+      row.get().stopRequested().ifPresent(why -> stop(id, why));
+      for (Object[] input : store.takeInput(id)) write(id, (byte[]) input[1], (Boolean) input[2]);
+    } catch (RuntimeException e) {
+      log.warn("handling a request for session {}: {}", id, e.toString());
+    }
+  }
+
+  /** Writes to the session's stdin (and closes it if asked). False when this instance does not hold the session. */
+  boolean write(UUID id, byte[] data, boolean close) {
+    Running r = running.get(id);
+    if (r == null) return false;
+    Optional<OutputStream> in = Optional.ofNullable(r.sandbox).flatMap(Sandbox::stdin);
+    if (in.isEmpty()) return true;
+    synchronized (r) {
+      try {
+        in.get().write(data);
+        in.get().flush();
+        if (close) in.get().close();
+      } catch (IOException e) {
+        log.debug("stdin of session {}: {}", id, e.getMessage());
+      }
+    }
+    return true;
+  }
+
+  private void tick() {
+    Instant now = clock.instant();
+    for (Running r : running.values()) {
+      try {
+        Sandbox s = r.sandbox;
+        if (s == null) continue;
+        s.tick();
+        if (r.deadline != null && now.isAfter(r.deadline)) stop(r.row.id(), "timeout");
+      } catch (RuntimeException e) {
+        log.warn("session {} tick: {}", r.row.id(), e.toString());
+      }
+    }
+  }
+
+  @EventListener(ApplicationReadyEvent.class)
+  void reconcileAtStart() {
+    Thread.ofVirtual().name("session-reconcile").start(this::reconcileSafely);
+  }
+
+  private void reconcileSafely() {
+    try {
+      for (SessionRow lost : store.loseOrphans(clock.instant(), INSTANCE_SILENCE, instances.id())) {
+        boolean reaped = driver.reap(lost.id());
+        ObjectNode n = SessionStore.JSON.createObjectNode().put("status", "lost").put("reason", "instance_lost").putNull("exit_code");
+        long seq = store.lastSeq(lost.id()) + 1;
+        store.append(List.of(lost.id()), List.of(new io.director.sessions.SessionEvent(seq, clock.instant(), "exit", n.toString())));
+        metrics.ended(SessionStatus.LOST, Optional.of("instance_lost"));
+        audit.record("session_ended", lost.tenantId(), "director", Map.of("session", lost.id().toString(), "status", "lost",
+            "reason", "instance_lost", "processes_found", reaped));
+        log.warn("session {} was held by instance {}, which is gone: marked lost{}", lost.id(), lost.instanceId(),
+            reaped ? " and its leftover processes ended" : "");
+      }
+    } catch (RuntimeException e) {
+      log.warn("reconciling sessions failed: {}", e.toString());
+    }
+  }
+
+  private void expireSafely() {
+    if (config.retention().isZero()) return;
+    try {
+      for (SessionRow old : store.expired(clock.instant().minus(config.retention()), 500)) {
+        if (store.delete(old.tenantId(), old.id())) host.remove(old.id());
+      }
+    } catch (RuntimeException e) {
+      log.warn("removing expired sessions failed: {}", e.toString());
+    }
+  }
+
+  /** On shutdown every sandbox of this instance ends (they would die with the process anyway) and is marked lost. */
+  @jakarta.annotation.PreDestroy
+  void shutdown() {
+    timers.shutdownNow();
+    for (Running r : running.values()) {
+      r.stop.compareAndSet(null, "shutdown");
+      Sandbox s = r.sandbox;
+      if (s != null) s.kill();
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!running.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    transcript.shutdown();
+  }
+
+  /** A session this instance holds. */
+  private static final class Running {
+    final SessionRow row;
+    final AtomicReference<String> stop = new AtomicReference<>();
+    volatile Transcript.Live live;
+    volatile Sandbox sandbox;
+    volatile ToolSocket tools;
+    volatile Instant deadline;
+    volatile ScheduledFuture<?> killTimer;
+    volatile boolean killed;
+    volatile SessionStatus status = SessionStatus.PENDING;
+
+    Running(SessionRow row) {
+      this.row = row;
+    }
+
+    void discardOutput() {
+      Sandbox s = sandbox;
+      if (s != null) s.discardOutput();
+    }
+  }
+
+}

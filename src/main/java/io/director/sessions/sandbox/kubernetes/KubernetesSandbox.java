@@ -1,0 +1,247 @@
+package io.director.sessions.sandbox.kubernetes;
+
+import io.director.sessions.sandbox.LaunchSpec;
+import io.director.sessions.sandbox.OutputSink;
+import io.director.sessions.sandbox.Sandbox;
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.LogWatch;
+import io.fabric8.kubernetes.client.dsl.PodResource;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One session's Pod, from launch to deletion. An informer on the Pod notices the container start and end (and
+ * the Pod vanishing); a virtual thread follows the container log into the sink, waits for the end, deletes the
+ * Pod and completes {@link #exit()}. Should the informer stop, the thread polls the Pod instead.
+ */
+final class KubernetesSandbox implements Sandbox {
+  private static final Logger log = LoggerFactory.getLogger(KubernetesSandbox.class);
+  private static final long TERMINATE_GRACE_SECONDS = 30;
+  /**
+   * Not 0: the API server takes a grace period of 0 as a forced deletion that drops the Pod object at once, while
+   * its processes may still run on the node and its NetworkPolicy goes with it. With 1 the kubelet sends SIGKILL
+   * after a second and the Pod (and its policy) stays until the processes are gone.
+   */
+  static final long KILL_GRACE_SECONDS = 1;
+  private static final long LOG_DRAIN_SECONDS = 5;
+  private static final long POLL_SECONDS = 5;
+  private static final int LOG_ATTEMPTS = 5;
+  private static final int VANISHED = 137;
+
+  /** How the Pod ended, and what to tell the session's stderr about it when that is not plain. */
+  private record Ending(Exit exit, Optional<String> note) {}
+
+  private final KubernetesClient client;
+  private final KubernetesSettings settings;
+  private final String name;
+  private final LaunchSpec spec;
+  private final Map<String, String> enforced;
+  private final boolean owned;
+  private final CompletableFuture<Void> started = new CompletableFuture<>();
+  private final CompletableFuture<Ending> ended = new CompletableFuture<>();
+  private final CompletableFuture<Exit> exit = new CompletableFuture<>();
+  private SharedIndexInformer<Pod> informer;
+
+  KubernetesSandbox(KubernetesClient client, KubernetesSettings settings, LaunchSpec spec, Map<String, String> enforced, boolean owned) {
+    this.client = client;
+    this.settings = settings;
+    this.name = PodManifests.name(spec.sessionId());
+    this.spec = spec;
+    this.enforced = Map.copyOf(enforced);
+    this.owned = owned;
+  }
+
+  void start() {
+    informer = pod().inform(new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(Pod pod) {
+        observe(pod);
+      }
+
+      @Override
+      public void onUpdate(Pod old, Pod pod) {
+        observe(pod);
+      }
+
+      @Override
+      public void onDelete(Pod pod, boolean finalStateUnknown) {
+        observe(pod);
+        ended.complete(new Ending(new Exit(VANISHED, Optional.empty()), Optional.empty()));
+      }
+    }, 0);
+    Thread.ofVirtual().name("kubernetes-session-" + spec.sessionId()).start(this::run);
+  }
+
+  @Override
+  public CompletableFuture<Exit> exit() {
+    return exit;
+  }
+
+  @Override
+  public Optional<OutputStream> stdin() {
+    return Optional.empty();
+  }
+
+  @Override
+  public void terminate() {
+    delete(TERMINATE_GRACE_SECONDS);
+  }
+
+  @Override
+  public void kill() {
+    delete(KILL_GRACE_SECONDS);
+  }
+
+  @Override
+  public Map<String, String> enforced() {
+    return enforced;
+  }
+
+  private void run() {
+    try {
+      await(CompletableFuture.anyOf(started, ended));
+      if (started.isDone()) follow();
+      Ending ending = await(ended);
+      ending.note().ifPresent(note -> {
+        byte[] bytes = ("director: " + note + "\n").getBytes(StandardCharsets.UTF_8);
+        spec.sink().write(OutputSink.Stream.STDERR, bytes, 0, bytes.length);
+      });
+      finish(ending.exit());
+    } catch (RuntimeException e) {
+      log.warn("kubernetes session {} failed to follow its Pod", spec.sessionId(), e);
+      finish(new Exit(VANISHED, Optional.empty()));
+    }
+  }
+
+  /**
+   * Copies the container log to the sink until it ends; the log ends with the container, or shortly after the Pod
+   * does. A log that cannot be opened yet is asked for again; one that broke off is not, lest output repeat.
+   */
+  private void follow() {
+    for (int attempt = 1; ; attempt++) {
+      long copied = 0;
+      try (LogWatch watch = pod().inContainer(PodManifests.CONTAINER).withReadyWaitTimeout(0).watchLog()) {
+        ended.thenRun(() -> CompletableFuture.delayedExecutor(LOG_DRAIN_SECONDS, TimeUnit.SECONDS).execute(watch::close));
+        InputStream in = watch.getOutput();
+        byte[] buffer = new byte[8192];
+        for (int n; (n = in.read(buffer)) >= 0; copied += n) {
+          spec.sink().write(OutputSink.Stream.STDOUT, buffer, 0, n);
+        }
+        return;
+      } catch (IOException | KubernetesClientException e) {
+        if (ended.isDone()) return;
+        if (copied > 0 || attempt == LOG_ATTEMPTS) {
+          log.warn("log stream of kubernetes session {} broke off; output from here on is lost", spec.sessionId(), e);
+          return;
+        }
+      }
+      try {
+        ended.get(1, TimeUnit.SECONDS);
+        return;
+      } catch (TimeoutException e) {
+        // the container may only now be ready to serve its log
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException e) {
+        return;
+      }
+    }
+  }
+
+  private <T> T await(CompletableFuture<T> future) {
+    while (true) {
+      try {
+        return future.get(POLL_SECONDS, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        if (!informer.isRunning()) poll();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while following kubernetes session " + spec.sessionId(), e);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(e.getCause());
+      }
+    }
+  }
+
+  private void poll() {
+    try {
+      Pod pod = pod().get();
+      if (pod == null) {
+        ended.complete(new Ending(new Exit(VANISHED, Optional.empty()), Optional.empty()));
+      } else {
+        observe(pod);
+      }
+    } catch (KubernetesClientException e) {
+      log.debug("polling the Pod of kubernetes session {} failed", spec.sessionId(), e);
+    }
+  }
+
+  private void observe(Pod pod) {
+    PodStatus status = pod.getStatus();
+    if (status == null) return;
+    Optional<ContainerState> state = Optional.ofNullable(status.getContainerStatuses()).orElse(List.of()).stream()
+        .filter(s -> PodManifests.CONTAINER.equals(s.getName())).map(ContainerStatus::getState).filter(s -> s != null).findFirst();
+    if (state.filter(s -> s.getRunning() != null || s.getTerminated() != null).isPresent()) started.complete(null);
+    String phase = Optional.ofNullable(status.getPhase()).orElse("");
+    boolean over = phase.equals("Failed") || phase.equals("Succeeded");
+    if (over && "DeadlineExceeded".equals(status.getReason())) {
+      ended.complete(new Ending(new Exit(VANISHED, Optional.empty()), Optional.empty()));
+      return;
+    }
+    ContainerStateTerminated terminated = state.map(ContainerState::getTerminated).orElse(null);
+    if (terminated != null && terminated.getExitCode() != null) {
+      Optional<String> limit = "OOMKilled".equals(terminated.getReason()) ? Optional.of("memory_limit") : Optional.empty();
+      ended.complete(new Ending(new Exit(terminated.getExitCode(), limit), Optional.empty()));
+    } else if (over) {
+      String why = Optional.ofNullable(status.getReason()).orElse(phase) + Optional.ofNullable(status.getMessage()).map(m -> ": " + m).orElse("");
+      ended.complete(new Ending(new Exit(VANISHED, Optional.empty()), Optional.of("the Pod ended before the command did (" + why + ")")));
+    }
+  }
+
+  private void finish(Exit result) {
+    try {
+      informer.close();
+      if (!settings.keepPods()) {
+        pod().withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+        if (!owned) KubernetesDriver.deleteLeftovers(client, settings, spec.sessionId());
+      }
+    } catch (RuntimeException e) {
+      log.warn("could not delete the Pod of kubernetes session {}", spec.sessionId(), e);
+    } finally {
+      exit.complete(result);
+    }
+  }
+
+  private void delete(long graceSeconds) {
+    try {
+      pod().withGracePeriod(graceSeconds).delete();
+    } catch (KubernetesClientException e) {
+      log.warn("could not delete the Pod of kubernetes session {}", spec.sessionId(), e);
+    }
+  }
+
+  private PodResource pod() {
+    return client.pods().inNamespace(settings.namespace()).withName(name);
+  }
+}
