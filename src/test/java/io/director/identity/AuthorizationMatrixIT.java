@@ -94,7 +94,7 @@ class AuthorizationMatrixIT {
   }
 
   /** The global admin of a deployment is made with the CLI, straight in the database, before the server starts. */
-  static void createGlobalAdmin(Path workDir, Map<String, String> env) throws Exception {
+  public static void createGlobalAdmin(Path workDir, Map<String, String> env) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(DirectorProcess.javaBinary(), "-jar", DirectorProcess.JAR.toString(),
         "admin", "create", "--username", "root-admin", "--tenant", "root", "--role", "admin").directory(workDir.toFile());
     pb.environment().putAll(env);

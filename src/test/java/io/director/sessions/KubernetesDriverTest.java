@@ -286,12 +286,12 @@ class KubernetesDriverTest {
   void logsReachTheSinkAndTheExitCodeIsTheContainers() throws Exception {
     LaunchSpec spec = spec(NetworkMode.NONE, List.of());
     String name = "director-session-" + spec.sessionId();
-    server.expect().get().withPath("/api/v1/namespaces/" + NS + "/pods/" + name + "/log?pretty=false&container=session&follow=true")
+    server.expect().get().withPath("/api/v1/namespaces/" + NS + "/pods/" + name + "/log?container=session&follow=true")
         .andReturn(200, "hi there\nsecond line\n").once();
     Sandbox sandbox = launch(driver, spec);
 
     status(spec, running());
-    await().atMost(WAIT).until(() -> stdout.toString(StandardCharsets.UTF_8).equals("hi there\nsecond line\n"));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo("hi there\nsecond line\n"));
     assertThat(sandbox.exit()).isNotDone();
     status(spec, terminated(3, "Error"));
 
@@ -303,13 +303,13 @@ class KubernetesDriverTest {
   @Test
   void aLogNotYetServedIsAskedForAgain() throws Exception {
     LaunchSpec spec = spec(NetworkMode.NONE, List.of());
-    String path = "/api/v1/namespaces/" + NS + "/pods/director-session-" + spec.sessionId() + "/log?pretty=false&container=session&follow=true";
+    String path = "/api/v1/namespaces/" + NS + "/pods/director-session-" + spec.sessionId() + "/log?container=session&follow=true";
     server.expect().get().withPath(path).andReturn(400, "container \"session\" in pod is waiting to start").once();
     server.expect().get().withPath(path).andReturn(200, "late but whole\n").once();
     Sandbox sandbox = launch(driver, spec);
 
     status(spec, running());
-    await().atMost(WAIT).until(() -> stdout.toString(StandardCharsets.UTF_8).equals("late but whole\n"));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo("late but whole\n"));
     status(spec, terminated(0, "Completed"));
     assertThat(sandbox.exit().get(10, TimeUnit.SECONDS).code()).isZero();
   }

@@ -19,6 +19,10 @@ public final class Api {
     this.director = director;
   }
 
+  public DirectorProcess director() {
+    return director;
+  }
+
   /** Tokens of a login. */
   public record Login(String access, String refresh) {
     public String bearer() {

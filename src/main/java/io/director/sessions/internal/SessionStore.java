@@ -159,13 +159,25 @@ public class SessionStore {
         .param("h", hash).query(SessionStore::row).optional();
   }
 
-  /** Active sessions whose instance is gone (stopped, or silent for longer than {@code silentFor}), now marked lost. */
-  List<SessionRow> loseOrphans(Instant now, java.time.Duration silentFor, UUID self) {
-    return jdbc.sql("UPDATE agent_sessions s SET status = 'lost', reason = 'instance_lost', ended_at = :now, token_hash = NULL "
-            + "WHERE status IN ('pending', 'starting', 'running') AND instance_id <> :self AND NOT EXISTS ("
-            + "SELECT 1 FROM director_instances i WHERE i.id = s.instance_id AND i.stopped_at IS NULL AND i.last_seen_at > :cutoff) "
-            + "RETURNING " + COLUMNS.replace("id, tenant_id", "s.id, s.tenant_id"))
-        .param("now", Timestamp.from(now)).param("cutoff", Timestamp.from(now.minus(silentFor))).param("self", self)
+  /** An instance that holds active sessions, as registered. */
+  record Holder(UUID id, String hostname, long pid, boolean stopped, Instant lastSeen) {}
+
+  List<Holder> holders() {
+    return jdbc.sql("""
+            SELECT DISTINCT s.instance_id, i.hostname, i.pid, i.stopped_at IS NOT NULL AS stopped, i.last_seen_at
+            FROM agent_sessions s LEFT JOIN director_instances i ON i.id = s.instance_id
+            WHERE s.status IN ('pending', 'starting', 'running')""")
+        .query((rs, i) -> new Holder(rs.getObject("instance_id", UUID.class), rs.getString("hostname"), rs.getLong("pid"),
+            rs.getBoolean("stopped"), Optional.ofNullable(rs.getTimestamp("last_seen_at")).map(Timestamp::toInstant).orElse(Instant.EPOCH)))
+        .list();
+  }
+
+  /** Marks the active sessions of instances that are gone as lost, and answers them. */
+  List<SessionRow> loseSessionsOf(List<UUID> instances, Instant now) {
+    if (instances.isEmpty()) return List.of();
+    return jdbc.sql("UPDATE agent_sessions SET status = 'lost', reason = 'instance_lost', ended_at = :now, token_hash = NULL "
+            + "WHERE status IN ('pending', 'starting', 'running') AND instance_id = ANY(CAST(:ids AS uuid[])) RETURNING " + COLUMNS)
+        .param("now", Timestamp.from(now)).param("ids", instances.stream().map(UUID::toString).toArray(String[]::new))
         .query(SessionStore::row).list();
   }
 

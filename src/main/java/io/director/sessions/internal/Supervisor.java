@@ -326,7 +326,14 @@ public class Supervisor {
 
   private void reconcileSafely() {
     try {
-      for (SessionRow lost : store.loseOrphans(clock.instant(), INSTANCE_SILENCE, instances.id())) {
+      Instant now = clock.instant();
+      String here = hostname();
+      List<UUID> gone = store.holders().stream().filter(h -> !h.id().equals(instances.id()))
+          .filter(h -> h.hostname() == null || h.stopped() || h.lastSeen().isBefore(now.minus(INSTANCE_SILENCE))
+              // an instance on this host whose process is gone is gone, however recent its heartbeat
+              || h.hostname().equals(here) && ProcessHandle.of(h.pid()).map(p -> !p.isAlive() || isNotDirector(p)).orElse(true))
+          .map(SessionStore.Holder::id).toList();
+      for (SessionRow lost : store.loseSessionsOf(gone, now)) {
         boolean reaped = driver.reap(lost.id());
         ObjectNode n = SessionStore.JSON.createObjectNode().put("status", "lost").put("reason", "instance_lost").putNull("exit_code");
         long seq = store.lastSeq(lost.id()) + 1;
@@ -340,6 +347,19 @@ public class Supervisor {
     } catch (RuntimeException e) {
       log.warn("reconciling sessions failed: {}", e.toString());
     }
+  }
+
+  private static String hostname() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "unknown"; // as the instance registry records it
+    }
+  }
+
+  /** A reused pid: the process there now is not a Java process. */
+  private static boolean isNotDirector(ProcessHandle p) {
+    return p.info().command().map(c -> !c.endsWith("java")).orElse(false);
   }
 
   private void expireSafely() {

@@ -101,6 +101,7 @@ public final class BubblewrapDriver extends LocalDriver {
       if (Files.exists(p)) a.addAll(List.of("--ro-bind", p.toString(), p.toString()));
     }
     a.addAll(List.of("--bind", spec.workspace().toString(), LaunchSpec.SANDBOX_WORKSPACE, "--chdir", LaunchSpec.SANDBOX_WORKSPACE));
+    a.addAll(List.of("--remount-ro", "/")); // the sandbox's own root: only the workspace and /tmp stay writable
     a.add("--");
     a.addAll(spec.command());
     return a;

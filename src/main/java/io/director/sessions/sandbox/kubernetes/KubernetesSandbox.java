@@ -11,8 +11,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.LogWatch;
 import io.fabric8.kubernetes.client.dsl.PodResource;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
@@ -45,7 +46,8 @@ final class KubernetesSandbox implements Sandbox {
   static final long KILL_GRACE_SECONDS = 1;
   private static final long LOG_DRAIN_SECONDS = 5;
   private static final long POLL_SECONDS = 5;
-  private static final int LOG_ATTEMPTS = 5;
+  private static final int LOG_ATTEMPTS = 10;
+  private static final long LOG_RETRY_MILLIS = 500;
   private static final int VANISHED = 137;
 
   /** How the Pod ended, and what to tell the session's stderr about it when that is not plain. */
@@ -140,32 +142,58 @@ final class KubernetesSandbox implements Sandbox {
   private void follow() {
     for (int attempt = 1; ; attempt++) {
       long copied = 0;
-      try (LogWatch watch = pod().inContainer(PodManifests.CONTAINER).withReadyWaitTimeout(0).watchLog()) {
-        ended.thenRun(() -> CompletableFuture.delayedExecutor(LOG_DRAIN_SECONDS, TimeUnit.SECONDS).execute(watch::close));
-        InputStream in = watch.getOutput();
+      try (InputStream in = openLog()) {
+        ended.thenRun(() -> CompletableFuture.delayedExecutor(LOG_DRAIN_SECONDS, TimeUnit.SECONDS).execute(() -> closeQuietly(in)));
         byte[] buffer = new byte[8192];
         for (int n; (n = in.read(buffer)) >= 0; copied += n) {
           spec.sink().write(OutputSink.Stream.STDOUT, buffer, 0, n);
         }
         return;
-      } catch (IOException | KubernetesClientException e) {
-        if (ended.isDone()) return;
+      } catch (IOException | RuntimeException e) {
+        if (ended.isDone() && (copied > 0 || pod().get() == null)) return;
         if (copied > 0 || attempt == LOG_ATTEMPTS) {
           log.warn("log stream of kubernetes session {} broke off; output from here on is lost", spec.sessionId(), e);
           return;
         }
       }
       try {
-        ended.get(1, TimeUnit.SECONDS);
-        return;
-      } catch (TimeoutException e) {
-        // the container may only now be ready to serve its log
+        Thread.sleep(LOG_RETRY_MILLIS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
-      } catch (ExecutionException e) {
-        return;
       }
+    }
+  }
+
+  /**
+   * Opens the followed container log. Not through fabric8's {@code watchLog}, which passes an error answer's body
+   * on as if it were log output.
+   */
+  private InputStream openLog() throws IOException {
+    HttpClient http = client.getHttpClient();
+    String url = client.getMasterUrl().toString().replaceAll("/+$", "") + "/api/v1/namespaces/" + settings.namespace()
+        + "/pods/" + name + "/log?container=" + PodManifests.CONTAINER + "&follow=true";
+    HttpResponse<InputStream> response;
+    try {
+      response = http.sendAsync(http.newHttpRequestBuilder().uri(url).build(), InputStream.class).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while opening the log", e);
+    } catch (ExecutionException e) {
+      throw new IOException("could not open the log: " + e.getCause().getMessage(), e.getCause());
+    }
+    if (!response.isSuccessful()) {
+      closeQuietly(response.body());
+      throw new IOException("the log request was answered " + response.code());
+    }
+    return response.body();
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException e) {
+      // nothing more to read either way
     }
   }
 
