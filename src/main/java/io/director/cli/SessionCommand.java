@@ -276,8 +276,8 @@ public final class SessionCommand implements Runnable {
 
   @Command(name = "files", mixinStandardHelpOptions = true, description = "List a session's workspace, or download a file with --get.")
   static final class Files extends PlaybookCommand.Remote {
-    @Parameters(paramLabel = "ID") String id;
-    @Parameters(paramLabel = "DIR", arity = "0..1", description = "A directory in the workspace.") String dir;
+    @Parameters(index = "0", paramLabel = "ID") String id;
+    @Parameters(index = "1", paramLabel = "DIR", arity = "0..1", description = "A directory in the workspace.") String dir;
     @Option(names = "--get", paramLabel = "PATH", description = "Download this file (to stdout, or to -o).") String get;
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Where --get writes.") Path out;
 

@@ -38,7 +38,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,9 +54,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The kubernetes driver against fabric8's mock API server in CRUD mode: what it creates, and how it reads the
- * Pod's status (which the test writes, standing in for the kubelet). Log streaming is served by an expectation
- * for the log URL, since the CRUD mock keeps no logs. Not covered (no cluster here): that a real kubelet, network
- * plugin and init container behave as the manifests ask.
+ * Pod's status (which the test writes, standing in for the kubelet). Log streaming is served by expectations for
+ * the log URL, since the CRUD mock keeps no logs. Not covered: that a real kubelet, network plugin, garbage
+ * collector (owner references) and init container behave as the manifests ask; the polling fallback for a stopped
+ * watch; the drain timeout of a log that does not end with its Pod.
  */
 @EnableKubernetesMockClient(crud = true)
 class KubernetesDriverTest {
@@ -67,7 +70,7 @@ class KubernetesDriverTest {
   KubernetesDriver driver;
   final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
   final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-  final List<Sandbox> launched = new java.util.ArrayList<>();
+  final List<Sandbox> launched = new ArrayList<>();
 
   @BeforeEach
   void driver() {
@@ -203,8 +206,8 @@ class KubernetesDriverTest {
     Secret secret = secret(spec);
     Volume seed = pod.getSpec().getVolumes().stream().filter(v -> v.getSecret() != null).findFirst().orElseThrow();
     assertThat(seed.getSecret().getSecretName()).isEqualTo(secret.getMetadata().getName());
-    Map<String, String> contentByPath = new java.util.HashMap<>();
-    Map<String, Integer> modeByPath = new java.util.HashMap<>();
+    Map<String, String> contentByPath = new HashMap<>();
+    Map<String, Integer> modeByPath = new HashMap<>();
     for (KeyToPath item : seed.getSecret().getItems()) {
       contentByPath.put(item.getPath(), decode(secret, item.getKey()));
       modeByPath.put(item.getPath(), item.getMode());
@@ -258,12 +261,12 @@ class KubernetesDriverTest {
 
   @Test
   void allowlistReachesTheListedAddressesOnTheirPortsAndDns() throws IOException {
-    LaunchSpec spec = spec(NetworkMode.ALLOWLIST, List.of("10.1.2.3", "192.168.7.9/16:443", "localhost:8080", "[2001:db8::1]:22"));
+    LaunchSpec spec = spec(NetworkMode.ALLOWLIST, List.of("10.1.2.3", "192.168.7.9/16:443", "localhost:8080", "[2001:db8::1]:22", "fd12:3456::/8"));
     launch(driver, spec);
 
     List<NetworkPolicyEgressRule> egress = policy(spec).getSpec().getEgress();
     assertDns(egress.getFirst());
-    Map<String, List<String>> portsByCidr = new java.util.HashMap<>();
+    Map<String, List<String>> portsByCidr = new HashMap<>();
     for (NetworkPolicyEgressRule rule : egress.subList(1, egress.size())) {
       assertThat(rule.getTo()).hasSize(1);
       portsByCidr.put(rule.getTo().getFirst().getIpBlock().getCidr(), ports(rule));
@@ -271,7 +274,8 @@ class KubernetesDriverTest {
     assertThat(portsByCidr).containsEntry("10.1.2.3/32", List.of())
         .containsEntry("192.168.0.0/16", List.of("TCP/443"))
         .containsEntry("127.0.0.1/32", List.of("TCP/8080"))
-        .containsEntry("2001:db8:0:0:0:0:0:1/128", List.of("TCP/22"));
+        .containsEntry("2001:db8::1/128", List.of("TCP/22"))
+        .containsEntry("fd00::/8", List.of());
   }
 
   @Test
@@ -280,6 +284,24 @@ class KubernetesDriverTest {
     assertThatThrownBy(() -> launch(driver, spec)).isInstanceOf(DirectorException.class).hasMessageContaining("*.example.com");
     assertThat(pod(spec)).isNull();
     assertThat(secret(spec)).isNull();
+  }
+
+  @Test
+  void aLaunchThatFailsTakesBackWhatItCreatedAndNothingElse() throws IOException {
+    LaunchSpec spec = spec(NetworkMode.NONE, List.of());
+    Pod squatter = client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("director-session-" + spec.sessionId())
+        .endMetadata().withNewSpec().addNewContainer().withName("session").withImage("x").endContainer().endSpec().build()).create();
+    assertThatThrownBy(() -> launch(driver, spec)).isInstanceOf(IOException.class).hasMessageContaining(spec.sessionId().toString());
+    assertThat(secret(spec)).isNull();
+    assertThat(policy(spec)).isNull();
+    assertThat(pod(spec).getMetadata().getUid()).isEqualTo(squatter.getMetadata().getUid());
+
+    // launching a live session again fails at its Secret and leaves the live session's policy in place
+    LaunchSpec live = spec(NetworkMode.NONE, List.of());
+    launch(driver, live);
+    assertThatThrownBy(() -> driver.launch(live)).isInstanceOf(IOException.class);
+    assertThat(policy(live)).isNotNull();
+    assertThat(secret(live)).isNotNull();
   }
 
   @Test

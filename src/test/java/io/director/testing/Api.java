@@ -73,4 +73,17 @@ public final class Api {
   public String userId(Login login) throws IOException {
     return json(call("GET", "/auth/me", login.bearer(), null), 200).get("id").asString();
   }
+
+  /** Makes the global admin {@code root-admin} in tenant {@code root} with the CLI, straight in the database, before the server starts. */
+  public static void createGlobalAdmin(java.nio.file.Path workDir, Map<String, String> env) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(DirectorProcess.javaBinary(), "-jar", DirectorProcess.JAR.toString(),
+        "admin", "create", "--username", "root-admin", "--tenant", "root", "--role", "admin").directory(workDir.toFile());
+    pb.environment().putAll(env);
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    p.getOutputStream().write((PASSWORD + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (p.waitFor() != 0 || !out.contains("created admin root-admin in tenant root")) throw new AssertionError("admin create failed: " + out);
+  }
 }

@@ -77,6 +77,11 @@ public class SessionLifecycle {
     if (req.stdin() && driver.name().equals("kubernetes")) {
       throw DirectorException.field("sessions.stdin-unsupported", "stdin", "the kubernetes driver does not attach stdin");
     }
+    if (driver.name().equals("kubernetes")
+        && req.files().entrySet().stream().mapToLong(f -> f.getKey().length() + f.getValue().length() * 4L / 3 + 64).sum() > 900 * 1024) {
+      throw DirectorException.field("sessions.workspace-too-large", "workspace.files",
+          "the kubernetes driver carries workspace files in a Secret, which holds at most 1 MiB; send less than 900 KiB");
+    }
     if (req.playbookId().isPresent() && !playbookExists.test(req.playbookId().get())) {
       throw DirectorException.field("sessions.invalid-playbook", "playbook_id", "no such playbook in your tenant");
     }

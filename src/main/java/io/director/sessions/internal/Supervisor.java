@@ -233,6 +233,7 @@ public class Supervisor {
     ObjectNode n = SessionStore.JSON.createObjectNode().put("status", status.wire());
     reason.ifPresentOrElse(x -> n.put("reason", x), () -> n.putNull("reason"));
     code.ifPresentOrElse(c -> n.put("exit_code", c), () -> n.putNull("exit_code"));
+    r.live.flushPartials(true); // a last line without a newline comes before the exit
     r.live.add("exit", n);
     transcript.close(row.id());
     try {

@@ -1,6 +1,5 @@
 package io.director.sessions.sandbox.kubernetes;
 
-import io.director.sessions.NetworkMode;
 import io.director.sessions.sandbox.LaunchSpec;
 import io.director.shared.DirectorException;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -34,17 +33,12 @@ final class EgressPolicies {
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
   private static final Pattern BRACKETED = Pattern.compile("\\[([^\\]]+)](?::(\\d+))?");
 
-  /** Turns an allowlist host name into addresses; {@link InetAddress#getAllByName} outside tests. */
-  interface Resolver {
-    List<InetAddress> resolve(String host) throws UnknownHostException;
-  }
-
   /** One allowlist entry: an address block and, if the entry named one, a TCP port. */
   record Destination(String cidr, Optional<Integer> port) {}
 
   private EgressPolicies() {}
 
-  static Optional<NetworkPolicy> forSession(KubernetesSettings settings, LaunchSpec spec, Resolver resolver) throws IOException {
+  static Optional<NetworkPolicy> forSession(KubernetesSettings settings, LaunchSpec spec) throws IOException {
     List<NetworkPolicyEgressRule> egress = new ArrayList<>();
     switch (spec.network()) {
       case OPEN -> {
@@ -61,7 +55,7 @@ final class EgressPolicies {
       case ALLOWLIST -> {
         egress.add(dns(settings));
         for (String entry : spec.allow()) {
-          for (Destination destination : destinations(entry, resolver)) {
+          for (Destination destination : destinations(entry)) {
             NetworkPolicyEgressRuleBuilder rule = new NetworkPolicyEgressRuleBuilder().addNewTo().withNewIpBlock().withCidr(destination.cidr()).endIpBlock().endTo();
             destination.port().ifPresent(p -> rule.withPorts(port("TCP", p)));
             egress.add(rule.build());
@@ -82,7 +76,7 @@ final class EgressPolicies {
    * is resolved now, at launch, and each of its addresses becomes a single-address block, so a name whose
    * addresses change while the session runs is only reachable at the old ones.
    */
-  static List<Destination> destinations(String entry, Resolver resolver) throws IOException {
+  static List<Destination> destinations(String entry) throws IOException {
     String host = entry.strip();
     Optional<Integer> port = Optional.empty();
     Matcher bracketed = BRACKETED.matcher(host);
@@ -99,20 +93,42 @@ final class EgressPolicies {
       InetAddress literal = literal(entry, address);
       int bits = literal.getAddress().length * 8;
       int prefix = slash < 0 ? bits : prefix(entry, host.substring(slash + 1), bits);
-      return List.of(new Destination(network(literal, prefix).getHostAddress() + "/" + prefix, port));
+      return List.of(new Destination(text(network(literal, prefix)) + "/" + prefix, port));
     }
     if (slash >= 0 || host.isEmpty() || host.contains("*")) {
       throw DirectorException.invalid("sessions.invalid-allow", "allowlist entry '" + entry + "' is not host[:port], IP[:port] or CIDR[:port]");
     }
     try {
       List<Destination> destinations = new ArrayList<>();
-      for (InetAddress resolved : resolver.resolve(host)) {
-        destinations.add(new Destination(resolved.getHostAddress() + "/" + resolved.getAddress().length * 8, port));
+      for (InetAddress resolved : InetAddress.getAllByName(host)) {
+        destinations.add(new Destination(text(resolved) + "/" + resolved.getAddress().length * 8, port));
       }
       return destinations;
     } catch (UnknownHostException e) {
       throw new IOException("allowlist host '" + host + "' does not resolve", e);
     }
+  }
+
+  /** The canonical text of an address (IPv6 with its longest run of zero groups as {@code ::}), as the API server prefers. */
+  static String text(InetAddress address) {
+    String full = address.getHostAddress().replaceAll("%.*$", "");
+    if (address.getAddress().length == 4) return full;
+    String[] groups = full.split(":");
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int i = 0; i < groups.length; ) {
+      int j = i;
+      while (j < groups.length && groups[j].equals("0")) j++;
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = Math.max(j, i + 1);
+    }
+    if (bestStart < 0) return full;
+    String head = String.join(":", Arrays.copyOfRange(groups, 0, bestStart));
+    String tail = String.join(":", Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
+    return head + "::" + tail;
   }
 
   private static InetAddress literal(String entry, String address) {

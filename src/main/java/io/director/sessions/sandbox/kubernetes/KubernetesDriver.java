@@ -17,7 +17,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,8 +57,8 @@ public final class KubernetesDriver implements SandboxDriver, AutoCloseable {
 
   private final KubernetesClient client;
   private final KubernetesSettings settings;
-  private final EgressPolicies.Resolver resolver;
   private final boolean ownsClient;
+  private final PodWatch watch;
 
   public KubernetesDriver(KubernetesClient client, KubernetesSettings settings) {
     this(client, settings, false);
@@ -68,8 +67,8 @@ public final class KubernetesDriver implements SandboxDriver, AutoCloseable {
   private KubernetesDriver(KubernetesClient client, KubernetesSettings settings, boolean ownsClient) {
     this.client = requireNonNull(client, "client");
     this.settings = requireNonNull(settings, "settings");
-    this.resolver = host -> List.of(InetAddress.getAllByName(host));
     this.ownsClient = ownsClient;
+    this.watch = new PodWatch(client, settings);
   }
 
   /** A driver with a client configured the usual way: in-cluster service account, else KUBECONFIG or ~/.kube/config. */
@@ -102,18 +101,31 @@ public final class KubernetesDriver implements SandboxDriver, AutoCloseable {
       throw DirectorException.invalid("sessions.stdin-unsupported", "the kubernetes sandbox driver cannot give a session stdin");
     }
     List<SeedFile> files = SeedFile.read(spec.workspace());
-    Optional<NetworkPolicy> policy = EgressPolicies.forSession(settings, spec, resolver);
+    Optional<NetworkPolicy> policy = EgressPolicies.forSession(settings, spec);
     String namespace = settings.namespace();
+    String name = PodManifests.name(spec.sessionId());
+    boolean secretCreated = false;
+    boolean policyCreated = false;
     Pod pod;
     try {
       client.secrets().inNamespace(namespace).resource(PodManifests.secret(namespace, spec, files)).create();
-      policy.ifPresent(p -> client.network().networkPolicies().inNamespace(namespace).resource(p).create());
+      secretCreated = true;
+      if (policy.isPresent()) {
+        client.network().networkPolicies().inNamespace(namespace).resource(policy.get()).create();
+        policyCreated = true;
+      }
       pod = client.pods().inNamespace(namespace).resource(PodManifests.pod(settings, spec, files)).create();
     } catch (KubernetesClientException e) {
-      deleteLeftovers(client, settings, spec.sessionId());
+      // only what this launch created: a clash with a live session must not strip that session's policy
+      try {
+        if (policyCreated) client.network().networkPolicies().inNamespace(namespace).withName(name).delete();
+        if (secretCreated) client.secrets().inNamespace(namespace).withName(name).delete();
+      } catch (KubernetesClientException cleanup) {
+        e.addSuppressed(cleanup);
+      }
       throw new IOException("could not create the Pod of session " + spec.sessionId() + " in namespace " + namespace + ": " + e.getMessage(), e);
     }
-    KubernetesSandbox sandbox = new KubernetesSandbox(client, settings, spec, enforced(spec.network()), own(pod, policy.isPresent()));
+    KubernetesSandbox sandbox = new KubernetesSandbox(client, settings, watch, spec, enforced(spec.network()), own(pod, policy.isPresent()));
     try {
       sandbox.start();
     } catch (KubernetesClientException e) {
@@ -139,6 +151,7 @@ public final class KubernetesDriver implements SandboxDriver, AutoCloseable {
 
   @Override
   public void close() {
+    watch.close();
     if (ownsClient) client.close();
   }
 

@@ -14,8 +14,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.PodResource;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpResponse;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,9 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One session's Pod, from launch to deletion. An informer on the Pod notices the container start and end (and
- * the Pod vanishing); a virtual thread follows the container log into the sink, waits for the end, deletes the
- * Pod and completes {@link #exit()}. Should the informer stop, the thread polls the Pod instead.
+ * One session's Pod, from launch to deletion. The driver's {@link PodWatch} reports the container's start and end
+ * (and the Pod vanishing); a virtual thread follows the container log into the sink, waits for the end, deletes
+ * the Pod and completes {@link #exit()}. Should the watch stop, the thread polls the Pod instead.
  */
 final class KubernetesSandbox implements Sandbox {
   private static final Logger log = LoggerFactory.getLogger(KubernetesSandbox.class);
@@ -62,10 +60,11 @@ final class KubernetesSandbox implements Sandbox {
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   private final CompletableFuture<Ending> ended = new CompletableFuture<>();
   private final CompletableFuture<Exit> exit = new CompletableFuture<>();
-  private SharedIndexInformer<Pod> informer;
+  private final PodWatch watch;
 
-  KubernetesSandbox(KubernetesClient client, KubernetesSettings settings, LaunchSpec spec, Map<String, String> enforced, boolean owned) {
+  KubernetesSandbox(KubernetesClient client, KubernetesSettings settings, PodWatch watch, LaunchSpec spec, Map<String, String> enforced, boolean owned) {
     this.client = client;
+    this.watch = watch;
     this.settings = settings;
     this.name = PodManifests.name(spec.sessionId());
     this.spec = spec;
@@ -74,23 +73,7 @@ final class KubernetesSandbox implements Sandbox {
   }
 
   void start() {
-    informer = pod().inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Pod pod) {
-        observe(pod);
-      }
-
-      @Override
-      public void onUpdate(Pod old, Pod pod) {
-        observe(pod);
-      }
-
-      @Override
-      public void onDelete(Pod pod, boolean finalStateUnknown) {
-        observe(pod);
-        ended.complete(new Ending(new Exit(VANISHED, Optional.empty()), Optional.empty()));
-      }
-    }, 0);
+    watch.register(name, this);
     Thread.ofVirtual().name("kubernetes-session-" + spec.sessionId()).start(this::run);
   }
 
@@ -202,7 +185,7 @@ final class KubernetesSandbox implements Sandbox {
       try {
         return future.get(POLL_SECONDS, TimeUnit.SECONDS);
       } catch (TimeoutException e) {
-        if (!informer.isRunning()) poll();
+        if (!watch.running()) poll();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while following kubernetes session " + spec.sessionId(), e);
@@ -216,7 +199,7 @@ final class KubernetesSandbox implements Sandbox {
     try {
       Pod pod = pod().get();
       if (pod == null) {
-        ended.complete(new Ending(new Exit(VANISHED, Optional.empty()), Optional.empty()));
+        vanished();
       } else {
         observe(pod);
       }
@@ -225,7 +208,13 @@ final class KubernetesSandbox implements Sandbox {
     }
   }
 
-  private void observe(Pod pod) {
+  /** The Pod is gone: whatever did not end by now was killed with it. */
+  void vanished() {
+    ended.complete(new Ending(new Exit(VANISHED, Optional.empty()), Optional.empty()));
+  }
+
+  /** Takes what the Pod's status says about the container's start and end. */
+  void observe(Pod pod) {
     PodStatus status = pod.getStatus();
     if (status == null) return;
     Optional<ContainerState> state = Optional.ofNullable(status.getContainerStatuses()).orElse(List.of()).stream()
@@ -249,7 +238,7 @@ final class KubernetesSandbox implements Sandbox {
 
   private void finish(Exit result) {
     try {
-      informer.close();
+      watch.unregister(name);
       if (!settings.keepPods()) {
         pod().withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
         if (!owned) KubernetesDriver.deleteLeftovers(client, settings, spec.sessionId());

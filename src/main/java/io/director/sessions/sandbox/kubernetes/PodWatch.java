@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -50,26 +51,27 @@ final class PodWatch implements AutoCloseable {
           .inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
-              sandbox(pod).observe(pod);
+              sandbox(pod).ifPresent(s -> s.observe(pod));
             }
 
             @Override
             public void onUpdate(Pod old, Pod pod) {
-              sandbox(pod).observe(pod);
+              sandbox(pod).ifPresent(s -> s.observe(pod));
             }
 
             @Override
             public void onDelete(Pod pod, boolean finalStateUnknown) {
-              KubernetesSandbox sandbox = sandbox(pod);
-              sandbox.observe(pod);
-              sandbox.vanished();
+              sandbox(pod).ifPresent(s -> {
+                s.observe(pod);
+                s.vanished();
+              });
             }
           }, 0);
     }
     return informer;
   }
 
-  private KubernetesSandbox sandbox(Pod pod) {
-    return sandboxes.getOrDefault(pod.getMetadata().getName(), KubernetesSandbox.NOBODY);
+  private Optional<KubernetesSandbox> sandbox(Pod pod) {
+    return Optional.ofNullable(sandboxes.get(pod.getMetadata().getName()));
   }
 }
