@@ -96,7 +96,7 @@ public class Supervisor {
       }
     });
     timers.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
-    timers.scheduleWithFixedDelay(this::reconcileSafely, 30, 30, TimeUnit.SECONDS);
+    timers.scheduleWithFixedDelay(this::reconcileSafely, 10, 10, TimeUnit.SECONDS);
     timers.scheduleWithFixedDelay(this::expireSafely, 5, 60, TimeUnit.MINUTES);
   }
 
