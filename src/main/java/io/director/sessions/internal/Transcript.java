@@ -48,7 +48,7 @@ public class Transcript {
 
   /** Starts the live transcript of a session, numbering after what is already stored. */
   Live open(UUID session, long outputLimit, Runnable onTruncate) {
-    Live l = new Live(session, store.lastSeq(session), outputLimit, onTruncate);
+    Live l = new Live(session, 0, outputLimit, onTruncate); // a new session: its transcript is empty
     live.put(session, l);
     return l;
   }

@@ -71,14 +71,16 @@ abstract class LocalDriver implements SandboxDriver {
     pb.redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
     pb.redirectInput(spec.stdin() ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     pb.directory(spec.workspace().toFile());
+    // watch before the first byte can be written, so that it wakes the reader at once
+    OutputFiles.Followed followed = outputs.follow(spec.runDir(), stdout, stderr, spec.sink());
     Process process;
     try {
       process = pb.start();
     } catch (IOException | RuntimeException e) {
+      followed.finish();
       group.ifPresent(Cgroups.Group::destroy);
       throw e;
     }
-    OutputFiles.Followed followed = outputs.follow(spec.runDir(), stdout, stderr, spec.sink());
     return new LocalSandbox(process, group, followed, Map.copyOf(enforced), spec.stdin(), signalChildrenOnly());
   }
 
