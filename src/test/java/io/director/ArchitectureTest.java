@@ -51,4 +51,19 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAPackage("io.director.identity.web..")
         .check(classes);
   }
+
+  @Test
+  void sessionInternalsAndSandboxesAreTheSessionModulesOwn() {
+    noClasses().that().resideOutsideOfPackage("io.director.sessions..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.director.sessions.internal..", "io.director.sessions.sandbox..",
+            "io.director.sessions.web..")
+        .check(classes);
+  }
+
+  @Test
+  void theGatewayAndIdentityKnowNothingOfSessions() {
+    noClasses().that().resideInAnyPackage("io.director.gateway..", "io.director.identity..", "io.director.platform..", "io.director.cli..")
+        .should().dependOnClassesThat().resideInAPackage("io.director.sessions..")
+        .check(classes);
+  }
 }

@@ -105,6 +105,7 @@ class SessionClusterIT {
     assertThat(Path.of("/sys/fs/cgroup/pids/director", id)).doesNotExist();
   }
 
+  /** Processes running {@code sleep marker} or {@code sleep marker+1}, read from /proc (the JDK cannot name those in another mount namespace). */
   static long sleepers(int marker) throws Exception {
     List<String> names = List.of("sleep\0" + marker + "\0", "sleep\0" + (marker + 1) + "\0");
     long n = 0;
