@@ -163,13 +163,16 @@ public class SessionLifecycle {
         return;
       }
       if (live.isPresent()) {
+        int idle = 0;
         while (true) {
-          SessionEvent e = queue.poll(15, TimeUnit.SECONDS);
+          SessionEvent e = queue.poll(1, TimeUnit.SECONDS);
           if (e == null) {
-            if (!sink.keepAlive()) return;
-            if (transcript.live(id).isEmpty()) break; // ended between entries, or this reader fell behind: carry on from the store
+            // ended between entries, or this reader fell behind and was dropped: carry on from the store
+            if (transcript.live(id).isEmpty() || !live.get().listening(queue)) break;
+            if (++idle % 15 == 0 && !sink.keepAlive()) return;
             continue;
           }
+          idle = 0;
           if (e.seq() <= last) continue;
           if (e.seq() > last + 1) break; // entries were dropped for a slow reader: carry on from the store
           if (!sink.send(e) || e.last()) return;

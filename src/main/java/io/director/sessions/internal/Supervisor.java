@@ -236,11 +236,7 @@ public class Supervisor {
     r.live.flushPartials(true); // a last line without a newline comes before the exit
     r.live.add("exit", n);
     transcript.close(row.id());
-    try {
-      store.ended(row.id(), status, reason, code, clock.instant());
-    } catch (RuntimeException e) {
-      log.warn("could not record the end of session {}: {}", row.id(), e.toString());
-    }
+    recordEnd(row.id(), status, reason, code, clock.instant(), 0);
     metrics.moved(Optional.of(r.status), Optional.empty());
     metrics.ended(status, reason);
     log.atInfo().addKeyValue("session", row.id()).addKeyValue("status", status.wire()).addKeyValue("reason", reason.orElse(""))
@@ -252,6 +248,18 @@ public class Supervisor {
     host.finished(row.id());
     running.remove(row.id());
     release();
+  }
+
+  /** Writes the end; while the database is away, tries again every 5 s (for up to an hour). */
+  private void recordEnd(UUID id, SessionStatus status, Optional<String> reason, Optional<Integer> code, Instant at, int attempt) {
+    try {
+      store.ended(id, status, reason, code, at);
+    } catch (RuntimeException e) {
+      log.warn("could not record the end of session {} (attempt {}): {}", id, attempt + 1, e.toString());
+      if (attempt < 720 && !timers.isShutdown()) {
+        timers.schedule(() -> recordEnd(id, status, reason, code, at, attempt + 1), 5, TimeUnit.SECONDS);
+      }
+    }
   }
 
   /** Asks the session to stop: SIGTERM to every process, SIGKILL after the grace period. */

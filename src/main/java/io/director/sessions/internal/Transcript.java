@@ -63,6 +63,11 @@ public class Transcript {
     if (l == null) return;
     l.flushPartials(true);
     flushSafely();
+    if (l.hasUnwritten()) {
+      // the database is away: keep the transcript in memory and try again, so that nothing is lost
+      flusher.schedule(() -> close(session), 1, TimeUnit.SECONDS);
+      return;
+    }
     live.remove(session);
   }
 
@@ -93,6 +98,7 @@ public class Transcript {
       }
       changed.forEach(Live::flushed);
     } catch (RuntimeException e) {
+      live.values().forEach(Live::requeue);
       log.warn("writing session transcripts failed, will retry: {}", e.toString());
     }
   }
@@ -167,6 +173,22 @@ public class Transcript {
 
     private synchronized void flushed() {
       inFlight.clear();
+    }
+
+    /** A write failed: what was taken goes back in front of what came since. */
+    private synchronized void requeue() {
+      pending.addAll(0, inFlight);
+      inFlight.clear();
+      outputChanged = true;
+    }
+
+    synchronized boolean hasUnwritten() {
+      return !pending.isEmpty() || !inFlight.isEmpty();
+    }
+
+    /** Whether this listener still gets live entries (one that fell behind is dropped). */
+    boolean listening(BlockingQueue<SessionEvent> queue) {
+      return listeners.contains(queue);
     }
 
     @Override
