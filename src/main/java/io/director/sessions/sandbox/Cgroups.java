@@ -37,6 +37,7 @@ public final class Cgroups {
 
   private final Path root;
   private final Version version;
+  private Path v2Parent;
 
   public Cgroups() {
     this(ROOT);
@@ -69,17 +70,63 @@ public final class Cgroups {
 
   /** The session's groups if they exist (after a restart, to end what is left in them). */
   public Optional<Group> existing(UUID session) {
-    List<Path> dirs = dirs(session).stream().filter(Files::isDirectory).toList();
+    List<Path> dirs;
+    try {
+      dirs = dirs(session).stream().filter(Files::isDirectory).toList();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
     return dirs.isEmpty() ? Optional.empty() : Optional.of(new Group(version, dirs, Map.of()));
   }
 
-  private List<Path> dirs(UUID session) {
+  private List<Path> dirs(UUID session) throws IOException {
     return switch (version) {
       case V1 -> List.of(root.resolve("memory/director").resolve(session.toString()),
           root.resolve("cpu/director").resolve(session.toString()), root.resolve("pids/director").resolve(session.toString()));
-      case V2 -> List.of(root.resolve("director").resolve(session.toString()));
+      case V2 -> List.of(v2Parent().resolve(session.toString()));
       case NONE -> List.of();
     };
+  }
+
+  /**
+   * Where session groups go on the unified hierarchy: {@code /director} when Director may write
+   * there (root), else the subtree systemd delegated to Director's service ({@code Delegate=}). There
+   * Director first moves itself into a leaf of its own ({@code director-main}), because a v2 group
+   * with processes cannot hand controllers to its children, and then makes {@code sessions/}.
+   */
+  private synchronized Path v2Parent() throws IOException {
+    if (v2Parent != null) return v2Parent;
+    Path top = root.resolve("director");
+    try {
+      Files.createDirectories(top);
+      enableControllers(root);
+      enableControllers(top);
+      v2Parent = top;
+      return top;
+    } catch (IOException | RuntimeException e) {
+      log.debug("no {} ({}); trying the delegated subtree", top, e.toString());
+    }
+    Path own = ownGroup();
+    if (!Files.isWritable(own.resolve("cgroup.subtree_control")) || !Files.isWritable(own.resolve("cgroup.procs"))) {
+      throw new IOException("no writable cgroup v2 subtree: run Director as root, or under systemd with Delegate=memory cpu pids");
+    }
+    Path leaf = own.resolve("director-main");
+    Files.createDirectories(leaf);
+    write(leaf.resolve("cgroup.procs"), Long.toString(ProcessHandle.current().pid()));
+    enableControllers(own);
+    Path sessions = own.resolve("sessions");
+    Files.createDirectories(sessions);
+    enableControllers(sessions);
+    v2Parent = sessions;
+    return sessions;
+  }
+
+  /** This process's own group on the unified hierarchy, from {@code /proc/self/cgroup} ({@code 0::/path}). */
+  private Path ownGroup() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+      if (line.startsWith("0::")) return root.resolve(line.substring(3).replaceFirst("^/", ""));
+    }
+    throw new IOException("this process has no cgroup v2 group");
   }
 
   private Group createV1(UUID session, SessionLimits limits) throws IOException {
@@ -112,10 +159,6 @@ public final class Cgroups {
   }
 
   private Group createV2(UUID session, SessionLimits limits) throws IOException {
-    Path parent = root.resolve("director");
-    Files.createDirectories(parent);
-    enableControllers(root);
-    enableControllers(parent);
     Path dir = dirs(session).get(0);
     Files.createDirectories(dir);
     Map<String, String> enforced = new LinkedHashMap<>();
