@@ -160,6 +160,51 @@ class SandboxIT {
     assertThat(zombies()).isZero();
   }
 
+  @Test
+  void anAllowlistSessionReachesOnlyItsListedDestinationsThroughDirectorsEgressProxy() throws Exception {
+    com.sun.net.httpserver.HttpServer web = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 16);
+    web.createContext("/", exchange -> {
+      byte[] body = "hello-from-the-host".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    web.start();
+    try {
+      int allowed = web.getAddress().getPort();
+      int other = DirectorProcess.freePort();
+      String script = """
+          req() { exec 3<>/dev/tcp/127.0.0.1/3128 || { echo "$1:relay-down"; return; }; printf "$2" >&3; echo "$1:$(cat <&3 | tr -d '\\r' | tr '\\n' '|')"; exec 3<&-; }
+          req plain 'GET http://127.0.0.1:%1$d/x HTTP/1.1\\r\\nHost: 127.0.0.1:%1$d\\r\\n\\r\\n'
+          req tunnel 'CONNECT 127.0.0.1:%1$d HTTP/1.1\\r\\nHost: 127.0.0.1:%1$d\\r\\n\\r\\nGET /y HTTP/1.0\\r\\n\\r\\n'
+          req other-port 'GET http://127.0.0.1:%2$d/x HTTP/1.1\\r\\nHost: 127.0.0.1:%2$d\\r\\n\\r\\n'
+          req other-host 'CONNECT 10.255.255.1:443 HTTP/1.1\\r\\nHost: 10.255.255.1:443\\r\\n\\r\\n'
+          req by-name 'GET http://localhost:%1$d/z HTTP/1.1\\r\\nHost: localhost:%1$d\\r\\n\\r\\n'
+          (exec 3<>/dev/tcp/1.1.1.1/53) 2>/dev/null && echo "direct:open" || echo "direct:refused"
+          echo "proxy-env:$HTTPS_PROXY"
+          """.formatted(allowed, other);
+      String id = sessions.create(Map.of("command", List.of("bash", "-c", script),
+          "network", Map.of("mode", "allowlist", "allow", List.of("127.0.0.1:" + allowed, "localhost:" + allowed))));
+      JsonNode ended = sessions.awaitEnd(id);
+      List<String> out = sessions.stdout(id);
+      assertThat(ended.get("status").asString()).as(out + " " + sessions.stderr(id)).isEqualTo("completed");
+      assertThat(ended.get("enforced").get("network").asString()).isEqualTo("namespace+egress-proxy");
+      assertThat(line(out, "plain")).contains("HTTP/1.1 200").contains("hello-from-the-host");
+      assertThat(line(out, "tunnel")).contains("200 Connection Established").contains("hello-from-the-host");
+      assertThat(line(out, "other-port")).contains("403").contains("not on this session's allowlist").doesNotContain("hello");
+      assertThat(line(out, "other-host")).contains("403");
+      assertThat(line(out, "by-name")).contains("HTTP/1.1 200").contains("hello-from-the-host");
+      assertThat(out).contains("direct:refused", "proxy-env:http://127.0.0.1:3128");
+    } finally {
+      web.stop(0);
+    }
+  }
+
+  private static String line(List<String> out, String label) {
+    return out.stream().filter(l -> l.startsWith(label + ":")).findFirst().orElseThrow(() -> new AssertionError("no " + label + " in " + out));
+  }
+
   private static long sleepers(int marker) {
     // read /proc directly: the JDK cannot name the executable of a process in another mount namespace
     List<String> names = List.of("sleep\0" + marker + "\0", "sleep\0" + (marker + 1) + "\0", "sleep\0" + (marker + 2) + "\0");

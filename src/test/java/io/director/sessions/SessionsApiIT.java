@@ -160,7 +160,7 @@ class SessionsApiIT {
     cases.put("driver", Map.of("command", List.of("true"), "driver", "docker"));
     cases.put("network.mode", Map.of("command", List.of("true"), "network", Map.of("mode", "everything")));
     cases.put("network.allow", Map.of("command", List.of("true"), "network", Map.of("mode", "allowlist")));
-    cases.put("network.mode ", Map.of("command", List.of("true"), "network", Map.of("mode", "allowlist", "allow", List.of("example.com:443"))));
+    cases.put("network", Map.of("command", List.of("true"), "network", "open"));
     cases.put("env.DIRECTOR_MCP_TOKEN", Map.of("command", List.of("true"), "env", Map.of("DIRECTOR_MCP_TOKEN", "x")));
     cases.put("env.1BAD", Map.of("command", List.of("true"), "env", Map.of("1BAD", "x")));
     cases.put("workspace.files.../escape", Map.of("command", List.of("true"), "workspace", Map.of("files", Map.of("../escape", "x"))));

@@ -41,6 +41,7 @@ public final class SandboxHost {
   private final Path javaHome;
   private volatile int port;
   private Optional<Path> bridgeScript = Optional.empty();
+  private Optional<Path> relayScript = Optional.empty();
 
   SandboxHost(SessionsConfig config, DirectorConfig director) {
     this.config = config;
@@ -74,11 +75,23 @@ public final class SandboxHost {
             """.formatted(java, jarPath), StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         bridgeScript = Optional.of(script);
+        Path run = bin.resolve("director-run");
+        // 0C38 is port 3128: wait (up to 4 s) until the relay listens, so the command's first request finds it
+        Files.writeString(run, """
+            #!/bin/sh
+            # Director's start of an allowlist session: the relay to the egress proxy, then the command.
+            %s -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -Xmx24m -XX:-UsePerfData -jar %s net-relay >/dev/null 2>&1 &
+            i=0
+            while [ $i -lt 200 ] && ! grep -q ':0C38 00000000:0000 0A' /proc/net/tcp 2>/dev/null; do sleep 0.02; i=$((i+1)); done
+            exec "$@"
+            """.formatted(java, jarPath), StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwxr-xr-x"));
+        relayScript = Optional.of(run);
       }
     } catch (IOException e) {
       log.warn("cannot prepare the session directory {}: {}", base, e.getMessage());
     }
-    return new LocalHost(sandboxUid, config.readOnlyPaths(), javaHome, jar, bridgeScript);
+    return new LocalHost(sandboxUid, config.readOnlyPaths(), javaHome, jar, bridgeScript, relayScript);
   }
 
   /** A sandbox user must be able to pass through every directory above the workspaces (never to list them). */

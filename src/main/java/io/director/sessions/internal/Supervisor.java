@@ -148,6 +148,9 @@ public class Supervisor {
         r.tools = ToolSocket.open(path, endpoint, token, http, host.sandboxUid());
         socket = Optional.of(path);
       }
+      if (row.network() == io.director.sessions.NetworkMode.ALLOWLIST && !driver.name().equals("kubernetes")) {
+        r.egress = EgressProxy.open(runDir.resolve("egress.sock"), row.allow(), host.sandboxUid());
+      }
       Map<String, String> env = environment(row, userEnv, workspace, socket, token);
       LaunchSpec spec = new LaunchSpec(row.id(), row.tenantId(), row.command(), env, workspace, runDir, row.limits(), row.network(),
           row.allow(), row.stdin(), socket, r.live);
@@ -175,6 +178,11 @@ public class Supervisor {
     env.put("HOME", own ? LaunchSpec.SANDBOX_WORKSPACE : workspace.toString());
     env.put("TMPDIR", "/tmp");
     env.put("LANG", "C.UTF-8");
+    if (row.network() == io.director.sessions.NetworkMode.ALLOWLIST && !driver.name().equals("kubernetes")) {
+      for (String name : new String[] {"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"}) env.put(name, "http://127.0.0.1:3128");
+      env.put("NO_PROXY", "localhost,127.0.0.1");
+      env.put("no_proxy", "localhost,127.0.0.1");
+    }
     env.putAll(userEnv);
     env.put("DIRECTOR_SESSION_ID", row.id().toString());
     env.put("DIRECTOR_WORKSPACE", own ? LaunchSpec.SANDBOX_WORKSPACE : workspace.toString());
@@ -229,6 +237,7 @@ public class Supervisor {
     SessionRow row = r.row;
     if (r.killTimer != null) r.killTimer.cancel(false);
     if (r.tools != null) r.tools.close();
+    if (r.egress != null) r.egress.close();
     credentials.forget(row.id());
     ObjectNode n = SessionStore.JSON.createObjectNode().put("status", status.wire());
     reason.ifPresentOrElse(x -> n.put("reason", x), () -> n.putNull("reason"));
@@ -410,6 +419,7 @@ public class Supervisor {
     volatile Transcript.Live live;
     volatile Sandbox sandbox;
     volatile ToolSocket tools;
+    volatile EgressProxy egress;
     volatile Instant deadline;
     volatile ScheduledFuture<?> killTimer;
     volatile boolean killed;

@@ -40,8 +40,8 @@ public final class BubblewrapDriver extends LocalDriver {
 
   @Override
   public Optional<String> refuse(NetworkMode mode) {
-    return mode == NetworkMode.ALLOWLIST
-        ? Optional.of("network mode allowlist needs the kubernetes driver (a NetworkPolicy); bubblewrap offers none, gateway and open")
+    return mode == NetworkMode.ALLOWLIST && host.relayScript().isEmpty()
+        ? Optional.of("network mode allowlist needs Director to run from its jar (for the egress relay in the sandbox)")
         : Optional.empty();
   }
 
@@ -97,19 +97,29 @@ public final class BubblewrapDriver extends LocalDriver {
     host.jar().ifPresent(j -> a.addAll(List.of("--ro-bind", j.toString(), director + "/director.jar")));
     host.bridgeScript().ifPresent(b -> a.addAll(List.of("--ro-bind", b.toString(), director + "/bin/director-mcp")));
     spec.toolSocket().ifPresent(s -> a.addAll(List.of("--bind", s.toString(), LaunchSpec.SANDBOX_SOCKET)));
+    boolean relay = spec.network() == NetworkMode.ALLOWLIST && host.relayScript().isPresent();
+    if (relay) {
+      a.addAll(List.of("--bind", spec.runDir().resolve("egress.sock").toString(), LaunchSpec.SANDBOX_EGRESS_SOCKET,
+          "--ro-bind", host.relayScript().get().toString(), director + "/bin/director-run"));
+    }
     for (Path p : host.readOnlyPaths()) {
       if (Files.exists(p)) a.addAll(List.of("--ro-bind", p.toString(), p.toString()));
     }
     a.addAll(List.of("--bind", spec.workspace().toString(), LaunchSpec.SANDBOX_WORKSPACE, "--chdir", LaunchSpec.SANDBOX_WORKSPACE));
     a.addAll(List.of("--remount-ro", "/")); // the sandbox's own root: only the workspace and /tmp stay writable
     a.add("--");
+    if (relay) a.add(director + "/bin/director-run"); // the relay to the egress proxy, then the command
     a.addAll(spec.command());
     return a;
   }
 
   @Override
   String networkEnforcement(LaunchSpec spec) {
-    return spec.network() == NetworkMode.OPEN ? "none" : "namespace";
+    return switch (spec.network()) {
+      case OPEN -> "none";
+      case ALLOWLIST -> "namespace+egress-proxy";
+      default -> "namespace";
+    };
   }
 
   @Override

@@ -12,7 +12,8 @@ import java.util.UUID;
  * Everything a driver needs to start one session.
  *
  * @param workspace host directory shown at {@code /workspace} (writable)
- * @param runDir host directory private to Director for this session (output files, status)
+ * @param runDir host directory private to Director for this session (output files; {@code egress.sock}, the
+ *     egress proxy of an allowlist session)
  * @param toolSocket host path of the session's Unix socket to Director, shown at {@code /run/director/mcp.sock}
  * @param allow hosts (host[:port]) an allowlist session may reach
  */
@@ -22,6 +23,9 @@ public record LaunchSpec(
 
   /** Where the tool socket appears inside a sandbox. */
   public static final String SANDBOX_SOCKET = "/run/director/mcp.sock";
+
+  /** Where an allowlist session's egress proxy socket appears inside a sandbox. */
+  public static final String SANDBOX_EGRESS_SOCKET = "/run/director/egress.sock";
 
   /** Where the workspace appears inside a sandbox. */
   public static final String SANDBOX_WORKSPACE = "/workspace";

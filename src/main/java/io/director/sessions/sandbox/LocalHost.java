@@ -12,9 +12,10 @@ import java.util.Optional;
  * @param javaHome the JDK Director runs on, shown read-only in sandboxes for the MCP bridge
  * @param jar Director's own jar, shown read-only in sandboxes for the MCP bridge, when it runs from one
  * @param bridgeScript the {@code director-mcp} launcher shown in sandboxes
+ * @param relayScript the {@code director-run} launcher of allowlist sessions (egress relay, then the command)
  */
 public record LocalHost(Optional<Integer> sandboxUid, List<Path> readOnlyPaths, Path javaHome, Optional<Path> jar,
-    Optional<Path> bridgeScript) {
+    Optional<Path> bridgeScript, Optional<Path> relayScript) {
   public LocalHost {
     readOnlyPaths = List.copyOf(readOnlyPaths);
   }
