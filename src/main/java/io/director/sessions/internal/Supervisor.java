@@ -191,8 +191,10 @@ public class Supervisor {
       env.put("DIRECTOR_PLAYBOOK_ID", row.playbookId().get().toString());
       socket.ifPresent(s -> env.put("DIRECTOR_MCP_SOCKET", own ? LaunchSpec.SANDBOX_SOCKET : s.toString()));
       host.bridgeCommand(driver).ifPresent(c -> env.put("DIRECTOR_MCP_COMMAND", c));
-      host.publicMcpUrl(row.playbookId().get()).filter(u -> row.network() == io.director.sessions.NetworkMode.OPEN || !own)
-          .ifPresent(u -> env.put("DIRECTOR_MCP_URL", u));
+      // over the network where the session can reach Director: open sessions, unsandboxed ones, and Pods (no socket there)
+      boolean reachable = row.network() == io.director.sessions.NetworkMode.OPEN || !own
+          || driver.name().equals("kubernetes") && row.network() != io.director.sessions.NetworkMode.NONE;
+      host.publicMcpUrl(row.playbookId().get()).filter(u -> reachable).ifPresent(u -> env.put("DIRECTOR_MCP_URL", u));
     }
     return env;
   }
