@@ -88,7 +88,7 @@ public class Sessions {
     return support.files(principal.require(Scope.SESSIONS_READ).tenantId(), id, dir);
   }
 
-  /** A workspace file to download. */
+  /** A workspace file to download ({@code size} -1 when it may still be growing). */
   public record Download(String name, long size, InputStream content) {}
 
   public Download download(Principal principal, UUID id, String path) {

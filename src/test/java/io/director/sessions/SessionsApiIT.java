@@ -146,6 +146,30 @@ class SessionsApiIT {
   }
 
   @Test
+  void aRunningSessionsWorkspaceIsReadWithoutFollowingTheAgentsLinksToTheHost() throws Exception {
+    String id = sessions.create(Map.of("command", List.of("sh", "-c",
+        "ln -s /etc etc-link; ln -s /etc/passwd pw; mkdir d; echo inside > d/real.txt; sleep 60")));
+    sessions.awaitStatus(id, "running");
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+        api.call("GET", "/api/sessions/" + id + "/files", owner.bearer(), null).body().contains("d/real.txt"));
+    JsonNode files = api.json(api.call("GET", "/api/sessions/" + id + "/files", owner.bearer(), null), 200).get("files");
+    assertThat(files.toString()).contains("\"path\":\"pw\",\"type\":\"symlink\"").contains("\"path\":\"etc-link\",\"type\":\"symlink\"");
+    assertThat(api.json(api.call("GET", "/api/sessions/" + id + "/files?dir=d", owner.bearer(), null), 200).get("files").toString())
+        .contains("d/real.txt");
+    HttpResponse<String> real = api.call("GET", "/api/sessions/" + id + "/files/d/real.txt", owner.bearer(), null);
+    assertThat(real.statusCode()).isEqualTo(200);
+    assertThat(real.body()).isEqualTo("inside\n");
+    assertThat(api.call("GET", "/api/sessions/" + id + "/files/pw", owner.bearer(), null).statusCode()).isEqualTo(404);
+    assertThat(api.call("GET", "/api/sessions/" + id + "/files/etc-link/passwd", owner.bearer(), null).statusCode()).isEqualTo(404);
+    assertThat(api.call("GET", "/api/sessions/" + id + "/files/etc-link/hostname", owner.bearer(), null).statusCode()).isEqualTo(404);
+    assertThat(api.call("GET", "/api/sessions/" + id + "/files/missing", owner.bearer(), null).statusCode()).isEqualTo(404);
+    api.json(api.call("POST", "/api/sessions/" + id + "/stop", owner.bearer(), null), 202);
+    sessions.awaitEnd(id);
+    assertThat(api.call("GET", "/api/sessions/" + id + "/files/etc-link/passwd", owner.bearer(), null).statusCode()).isEqualTo(404);
+    assertThat(api.call("GET", "/api/sessions/" + id + "/files/d/real.txt", owner.bearer(), null).body()).isEqualTo("inside\n");
+  }
+
+  @Test
   void badInputIsRefusedWith422NamingTheFieldAndStoresNothing() throws Exception {
     int before = api.json(api.call("GET", "/api/sessions?limit=500", owner.bearer(), null), 200).get("sessions").size();
     Map<String, Map<String, Object>> cases = new LinkedHashMap<>();

@@ -232,8 +232,11 @@ public class SessionLifecycle {
   }
 
   public List<Sessions.FileEntry> files(String tenant, UUID id, String dir) {
-    Path root = workspaceOf(find(tenant, id));
+    SessionRow row = find(tenant, id);
+    Path root = workspaceOf(row);
     Path start = resolve(root, dir);
+    Optional<List<Sessions.FileEntry>> confined = confinedListing(row, root, start);
+    if (confined.isPresent()) return confined.get();
     if (!Files.isDirectory(start, LinkOption.NOFOLLOW_LINKS)) {
       throw DirectorException.notFound("sessions.file-not-found", "no such directory in the workspace");
     }
@@ -251,9 +254,57 @@ public class SessionLifecycle {
     return out;
   }
 
+  /**
+   * While the agent runs it may swap any path in its workspace for a link to the host, between our
+   * check and our read. So a running session's workspace is read by a confined helper that sees
+   * only the workspace (as the sandbox user): a swapped-in link leads nowhere. A finished session
+   * has no process left to race with.
+   */
+  private Optional<List<Sessions.FileEntry>> confinedListing(SessionRow row, Path root, Path start) {
+    if (!row.status().active()) return Optional.empty();
+    String inside = "/w/" + root.relativize(start);
+    try {
+      Optional<Process> p = supervisor.driver().confined(root, List.of("find", inside, "-mindepth", "1", "-printf", "%y\\t%s\\t%T@\\t%P\\n"));
+      if (p.isEmpty()) return Optional.empty();
+      List<Sessions.FileEntry> out = new ArrayList<>();
+      String prefix = root.relativize(start).toString();
+      try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.get().getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = in.readLine()) != null && out.size() < MAX_LISTING) {
+          String[] f = line.split("\t", 4);
+          if (f.length < 4) continue;
+          String type = switch (f[0]) {
+            case "f" -> "file";
+            case "d" -> "directory";
+            case "l" -> "symlink";
+            default -> "other";
+          };
+          String rel = prefix.isEmpty() ? f[3] : prefix + "/" + f[3];
+          Instant modified = Instant.ofEpochMilli((long) (Double.parseDouble(f[2]) * 1000));
+          out.add(new Sessions.FileEntry(rel, type, type.equals("file") ? Long.parseLong(f[1]) : 0, modified));
+        }
+      }
+      if (!p.get().waitFor(30, TimeUnit.SECONDS)) p.get().destroyForcibly();
+      if (p.get().exitValue() != 0 && out.isEmpty()) throw DirectorException.notFound("sessions.file-not-found", "no such directory in the workspace");
+      return Optional.of(out);
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof DirectorException d) throw d;
+      throw DirectorException.unavailable("sessions.workspace-unreadable", "the workspace could not be read");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw DirectorException.unavailable("sessions.workspace-unreadable", "interrupted");
+    }
+  }
+
   public Sessions.Download download(String tenant, UUID id, String path) {
-    Path root = workspaceOf(find(tenant, id));
+    SessionRow row = find(tenant, id);
+    Path root = workspaceOf(row);
     Path file = resolve(root, path);
+    if (file.equals(root)) throw DirectorException.notFound("sessions.file-not-found", "not a file");
+    if (row.status().active()) {
+      Optional<Sessions.Download> confined = confinedDownload(root, file);
+      if (confined.isPresent()) return confined.get();
+    }
     try {
       // never follow a link the agent made: it could point anywhere on this host
       for (Path p = file; !p.equals(root); p = p.getParent()) {
@@ -267,6 +318,28 @@ public class SessionLifecycle {
       throw DirectorException.notFound("sessions.file-not-found", "no such file in the workspace");
     } catch (IOException e) {
       throw DirectorException.unavailable("sessions.workspace-unreadable", "the file could not be read");
+    }
+  }
+
+  /** A running session's file, read by a confined helper (see {@link #confinedListing}). */
+  private Optional<Sessions.Download> confinedDownload(Path root, Path file) {
+    String inside = "/w/" + root.relativize(file);
+    try {
+      Optional<Process> size = supervisor.driver().confined(root, List.of("sh", "-c",
+          "[ -f \"$1\" ] && [ ! -L \"$1\" ] && exec stat -c %s -- \"$1\"", "size", inside));
+      if (size.isEmpty()) return Optional.empty();
+      String text = new String(size.get().getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+      if (!size.get().waitFor(30, TimeUnit.SECONDS) || size.get().exitValue() != 0 || !text.matches("\\d+")) {
+        throw DirectorException.notFound("sessions.file-not-found", "no such file in the workspace (symbolic links are not served)");
+      }
+      Process cat = supervisor.driver().confined(root, List.of("cat", "--", inside)).orElseThrow();
+      // the agent may still be writing it: stream what is there, without promising a length
+      return Optional.of(new Sessions.Download(file.getFileName().toString(), -1, cat.getInputStream()));
+    } catch (IOException e) {
+      throw DirectorException.unavailable("sessions.workspace-unreadable", "the file could not be read");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw DirectorException.unavailable("sessions.workspace-unreadable", "interrupted");
     }
   }
 

@@ -78,6 +78,22 @@ public final class BubblewrapDriver extends LocalDriver {
   }
 
   @Override
+  public Optional<Process> confined(Path workspace, List<String> command) throws IOException {
+    List<String> a = new ArrayList<>();
+    host.sandboxUid().ifPresent(uid -> a.addAll(List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--")));
+    a.addAll(List.of(bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr"));
+    a.addAll(system());
+    a.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--ro-bind", workspace.toString(), "/w", "--chdir", "/w", "--"));
+    a.addAll(command);
+    ProcessBuilder pb = new ProcessBuilder(a).redirectError(ProcessBuilder.Redirect.DISCARD)
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.environment().clear();
+    pb.environment().put("PATH", "/usr/bin:/bin");
+    pb.environment().put("LC_ALL", "C");
+    return Optional.of(pb.start());
+  }
+
+  @Override
   List<String> isolate(LaunchSpec spec) {
     List<String> a = new ArrayList<>(List.of(bwrap, "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
         "--unshare-cgroup-try"));

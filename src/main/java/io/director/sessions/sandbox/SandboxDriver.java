@@ -24,6 +24,16 @@ public interface SandboxDriver {
   Sandbox launch(LaunchSpec spec) throws IOException;
 
   /**
+   * Runs a short command that sees nothing but a read-only view of {@code workspace} at {@code /w}
+   * (and {@code /usr}), as the sandbox user: how Director reads the workspace of a session that is
+   * still running, whose agent could swap any path for a link to the host. Empty when the driver
+   * has no such confinement.
+   */
+  default Optional<Process> confined(java.nio.file.Path workspace, java.util.List<String> command) throws IOException {
+    return Optional.empty();
+  }
+
+  /**
    * Ends whatever is left of a session this driver launched under an instance that is gone: a Pod, a
    * control group with processes. Returns whether anything was found.
    */

@@ -153,7 +153,7 @@ class SessionController {
     try (InputStream in = file.content()) {
       response.setStatus(200);
       response.setContentType(MediaType.APPLICATION_OCTET_STREAM_VALUE);
-      response.setContentLengthLong(file.size());
+      if (file.size() >= 0) response.setContentLengthLong(file.size());
       response.setHeader("Content-Disposition", ContentDisposition.attachment().filename(file.name(), StandardCharsets.UTF_8).build().toString());
       response.setHeader("X-Content-Type-Options", "nosniff");
       OutputStream out = response.getOutputStream();
