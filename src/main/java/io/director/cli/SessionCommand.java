@@ -172,6 +172,7 @@ public final class SessionCommand implements Runnable {
             if (!data.isEmpty()) {
               JsonNode d = ApiClient.JSON.readTree(data.toString());
               data.setLength(0);
+              failures = 0; // the stream works: only failures in a row count
               switch (kind) {
                 case "stdout" -> print(System.out, d);
                 case "stderr" -> print(System.err, d);

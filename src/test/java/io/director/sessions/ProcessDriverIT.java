@@ -16,7 +16,7 @@ class ProcessDriverIT {
   @Test
   void theProcessDriverRefusesSessionsWithoutItsFlag() throws Exception {
     try (DirectorProcess director = DirectorProcess.serve(Files.createTempDirectory("director-process-off"),
-        Map.of("PASSWORD_HASH_COST", "4", "DIRECTOR_SANDBOX", "process"))) {
+        Map.of("PASSWORD_HASH_COST", "4", "DIRECTOR_SANDBOX", "process", "SANDBOX_ALLOW_OPEN_NETWORK", "true"))) {
       Api api = new Api(director);
       String bearer = api.registerTenant("process-off", "process-off-admin").bearer();
       HttpResponse<String> r = api.call("POST", "/api/sessions", bearer, Map.of("command", List.of("true"), "network", Map.of("mode", "open")));
@@ -29,7 +29,8 @@ class ProcessDriverIT {
   @Test
   void withItsFlagTheProcessDriverRunsCommandsInTheirWorkspaceButOnlyWithAnOpenNetwork() throws Exception {
     try (DirectorProcess director = DirectorProcess.serve(Files.createTempDirectory("director-process-on"),
-        Map.of("PASSWORD_HASH_COST", "4", "DIRECTOR_SANDBOX", "process", "DANGEROUSLY_ALLOW_UNSANDBOXED_SESSIONS", "true"))) {
+        Map.of("PASSWORD_HASH_COST", "4", "DIRECTOR_SANDBOX", "process", "DANGEROUSLY_ALLOW_UNSANDBOXED_SESSIONS", "true",
+        "SANDBOX_ALLOW_OPEN_NETWORK", "true"))) {
       Api api = new Api(director);
       SessionTesting sessions = new SessionTesting(api, api.registerTenant("process-on", "process-on-admin").bearer());
       HttpResponse<String> none = sessions.post(Map.of("command", List.of("true")));

@@ -68,6 +68,8 @@ public final class Settings {
           Setting.of("KUBERNETES_DIRECTOR_SELECTOR", STRING, "app.kubernetes.io/name=director", "kubernetes driver: labels (k=v,...) of Director's Pods, for the gateway egress rule."),
           Setting.of("KUBERNETES_DNS_NAMESPACE", STRING, "kube-system", "kubernetes driver: namespace of the cluster DNS that sessions may query."),
           Setting.of("KUBERNETES_KEEP_PODS", BOOL, "false", "kubernetes driver: leave finished session Pods in place (for debugging) instead of deleting them."),
+          Setting.of("SANDBOX_ALLOW_OPEN_NETWORK", BOOL, "false", "Let sessions use network mode open: the host's network unfiltered, Director's database and cloud metadata included."),
+          Setting.of("SANDBOX_EGRESS_ALLOW_LOCAL", BOOL, "false", "Let allowlist sessions reach loopback, link-local and unspecified addresses (Director's own host, cloud metadata) when listed."),
           Setting.of("SANDBOX_UID", COUNT, "65534", "When Director runs as root, sandboxed processes run as this unprivileged user id (and group id)."),
           Setting.of("DANGEROUSLY_ALLOW_ARBITRARY_STDIO_SERVERS", BOOL, "false", "Development only: allow any command as a stdio MCP server. Refused in production."),
           Setting.of("DANGEROUSLY_ALLOW_INSECURE_HTTP_SERVERS", BOOL, "false", "Development only: allow plain-http and private-network upstream MCP servers. Refused in production."),

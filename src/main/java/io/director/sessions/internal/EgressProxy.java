@@ -94,13 +94,18 @@ final class EgressProxy implements AutoCloseable {
     }
   }
 
-  private EgressProxy(Path path, List<Rule> rules, ServerSocketChannel server) {
+  private final boolean allowLocal;
+  /** At most this many tunnels at once per session: an agent cannot tie up Director's sockets and threads. */
+  private final java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(128);
+
+  private EgressProxy(Path path, List<Rule> rules, ServerSocketChannel server, boolean allowLocal) {
     this.path = path;
     this.rules = rules;
     this.server = server;
+    this.allowLocal = allowLocal;
   }
 
-  static EgressProxy open(Path path, List<String> allow, Optional<Integer> ownerUid) throws IOException {
+  static EgressProxy open(Path path, List<String> allow, Optional<Integer> ownerUid, boolean allowLocal) throws IOException {
     List<Rule> rules = new ArrayList<>();
     for (String a : allow) rules.add(Rule.parse(a));
     Files.deleteIfExists(path);
@@ -108,7 +113,7 @@ final class EgressProxy implements AutoCloseable {
     server.bind(UnixDomainSocketAddress.of(path));
     Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     if (ownerUid.isPresent()) Files.setAttribute(path, "unix:uid", ownerUid.get());
-    EgressProxy proxy = new EgressProxy(path, List.copyOf(rules), server);
+    EgressProxy proxy = new EgressProxy(path, List.copyOf(rules), server, allowLocal);
     Thread.ofVirtual().name("egress-proxy").start(proxy::accept);
     return proxy;
   }
@@ -117,8 +122,18 @@ final class EgressProxy implements AutoCloseable {
     while (!closed.get()) {
       try {
         SocketChannel ch = server.accept();
+        if (!slots.tryAcquire()) {
+          ch.close();
+          continue;
+        }
         open.add(ch);
-        Thread.ofVirtual().name("egress-connection").start(() -> serve(ch));
+        Thread.ofVirtual().name("egress-connection").start(() -> {
+          try {
+            serve(ch);
+          } finally {
+            slots.release();
+          }
+        });
       } catch (IOException e) {
         return;
       }
@@ -185,8 +200,14 @@ final class EgressProxy implements AutoCloseable {
         refuse(out, 403, host + ":" + port + " is not on this session's allowlist");
         return;
       }
-      try (Socket upstream = new Socket()) {
-        open.add(upstream);
+      if (!allowLocal && (address.isLoopbackAddress() || address.isLinkLocalAddress() || address.isAnyLocalAddress()
+          || address.isMulticastAddress())) {
+        refuse(out, 403, host + " is a local address (" + address.getHostAddress() + "), which sessions may not reach (SANDBOX_EGRESS_ALLOW_LOCAL)");
+        return;
+      }
+      Socket upstream = new Socket();
+      open.add(upstream);
+      try (upstream) {
         upstream.connect(new InetSocketAddress(address, port), 10_000);
         OutputStream up = upstream.getOutputStream();
         if (connect) {
@@ -201,6 +222,8 @@ final class EgressProxy implements AutoCloseable {
         pump.join(1000);
       } catch (IOException e) {
         refuse(out, 502, "cannot reach " + host + ":" + port + ": " + e.getMessage());
+      } finally {
+        open.remove(upstream);
       }
     } catch (IOException | RuntimeException e) {
       log.debug("egress proxy connection: {}", e.toString());

@@ -13,6 +13,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -175,7 +176,7 @@ public final class SandboxHost {
 
   /** After the end: the output files are in the transcript now; the workspace stays until the session is deleted. */
   void finished(UUID session) {
-    for (String out : new String[] {"stdout", "stderr", "mcp.sock"}) {
+    for (String out : new String[] {"stdout", "stderr", "mcp.sock", "egress.sock", "env"}) {
       try {
         Files.deleteIfExists(runDir(session).resolve(out));
       } catch (IOException e) {
@@ -212,6 +213,24 @@ public final class SandboxHost {
     } catch (IOException e) {
       log.warn("cannot remove the workspace of session {}: {}", session, e.getMessage());
     }
+  }
+
+  /** Session directories on this host older than {@code age}, by session id. */
+  List<UUID> localSessions(java.time.Duration age) {
+    List<UUID> ids = new java.util.ArrayList<>();
+    try (Stream<Path> dirs = Files.list(base)) {
+      for (Path d : dirs.toList()) {
+        try {
+          UUID id = UUID.fromString(d.getFileName().toString());
+          if (Files.getLastModifiedTime(d, java.nio.file.LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(java.time.Instant.now().minus(age))) ids.add(id);
+        } catch (IllegalArgumentException | IOException e) {
+          // not a session's directory
+        }
+      }
+    } catch (IOException e) {
+      log.debug("cannot list {}: {}", base, e.getMessage());
+    }
+    return ids;
   }
 
   /** Whether this host has the session's workspace (another instance's is elsewhere). */

@@ -71,6 +71,10 @@ public class SessionLifecycle {
           ? "this instance runs the " + driver.name() + " driver (DIRECTOR_SANDBOX); it cannot run " + req.driver().get()
           : "unknown driver; use bubblewrap, kubernetes or process");
     }
+    if (req.network() == io.director.sessions.NetworkMode.OPEN && !config.allowOpenNetwork()) {
+      throw DirectorException.field("sessions.network-refused", "network.mode",
+          "network mode open is turned off here (SANDBOX_ALLOW_OPEN_NETWORK); use allowlist with the hosts the agent needs");
+    }
     driver.refuse(req.network()).ifPresent(why -> {
       throw DirectorException.field("sessions.network-unsupported", "network.mode", why);
     });
@@ -181,6 +185,7 @@ public class SessionLifecycle {
       }
       // held by another instance (or the live feed was left): poll the store
       int quiet = 0;
+      int idle = 0;
       while (true) {
         List<SessionEvent> page = store.events(id, last, 1000);
         for (SessionEvent e : page) {
@@ -190,8 +195,10 @@ public class SessionLifecycle {
         if (page.isEmpty()) {
           boolean active = store.find(tenant, id).map(r -> r.status().active()).orElse(false);
           if (!active && ++quiet > 2) return;
-          if (quiet % 60 == 59 && !sink.keepAlive()) return;
+          if (++idle % 60 == 0 && !sink.keepAlive()) return; // every 15 s: also finds a reader that left
           Thread.sleep(250);
+        } else {
+          idle = 0;
         }
       }
     } catch (InterruptedException e) {
@@ -237,6 +244,9 @@ public class SessionLifecycle {
     Path start = resolve(root, dir);
     Optional<List<Sessions.FileEntry>> confined = confinedListing(row, root, start);
     if (confined.isPresent()) return confined.get();
+    for (Path p = start; !p.equals(root); p = p.getParent()) {
+      if (Files.isSymbolicLink(p)) throw DirectorException.notFound("sessions.file-not-found", "no such directory in the workspace (symbolic links are not followed)");
+    }
     if (!Files.isDirectory(start, LinkOption.NOFOLLOW_LINKS)) {
       throw DirectorException.notFound("sessions.file-not-found", "no such directory in the workspace");
     }
@@ -264,15 +274,23 @@ public class SessionLifecycle {
     if (!row.status().active()) return Optional.empty();
     String inside = "/w/" + root.relativize(start);
     try {
-      Optional<Process> p = supervisor.driver().confined(root, List.of("find", inside, "-mindepth", "1", "-printf", "%y\\t%s\\t%T@\\t%P\\n"));
+      // NUL-terminated records: a file name may hold tabs or newlines, never NUL
+      Optional<Process> p = supervisor.driver().confined(root, List.of("find", inside, "-mindepth", "1", "-printf", "%y\\t%s\\t%T@\\t%P\\0"));
       if (p.isEmpty()) return Optional.empty();
       List<Sessions.FileEntry> out = new ArrayList<>();
       String prefix = root.relativize(start).toString();
-      try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.get().getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = in.readLine()) != null && out.size() < MAX_LISTING) {
+      try (var in = new java.io.BufferedInputStream(p.get().getInputStream())) {
+        java.io.ByteArrayOutputStream record = new java.io.ByteArrayOutputStream();
+        int b;
+        while (out.size() < MAX_LISTING && (b = in.read()) != -1) {
+          if (b != 0) {
+            if (record.size() < 8192) record.write(b);
+            continue;
+          }
+          String line = record.toString(java.nio.charset.StandardCharsets.UTF_8);
+          record.reset();
           String[] f = line.split("\t", 4);
-          if (f.length < 4) continue;
+          if (f.length < 4 || !f[1].matches("\\d+") || !f[2].matches("\\d+(\\.\\d+)?")) continue;
           String type = switch (f[0]) {
             case "f" -> "file";
             case "d" -> "directory";
@@ -284,8 +302,14 @@ public class SessionLifecycle {
           out.add(new Sessions.FileEntry(rel, type, type.equals("file") ? Long.parseLong(f[1]) : 0, modified));
         }
       }
-      if (!p.get().waitFor(30, TimeUnit.SECONDS)) p.get().destroyForcibly();
-      if (p.get().exitValue() != 0 && out.isEmpty()) throw DirectorException.notFound("sessions.file-not-found", "no such directory in the workspace");
+      if (out.size() >= MAX_LISTING) p.get().destroyForcibly(); // enough: do not wait for the rest
+      if (!p.get().waitFor(30, TimeUnit.SECONDS)) {
+        p.get().destroyForcibly();
+        p.get().waitFor(5, TimeUnit.SECONDS);
+      }
+      if (!p.get().isAlive() && p.get().exitValue() != 0 && out.isEmpty()) {
+        throw DirectorException.notFound("sessions.file-not-found", "no such directory in the workspace");
+      }
       return Optional.of(out);
     } catch (IOException | RuntimeException e) {
       if (e instanceof DirectorException d) throw d;
@@ -332,7 +356,8 @@ public class SessionLifecycle {
       if (!size.get().waitFor(30, TimeUnit.SECONDS) || size.get().exitValue() != 0 || !text.matches("\\d+")) {
         throw DirectorException.notFound("sessions.file-not-found", "no such file in the workspace (symbolic links are not served)");
       }
-      Process cat = supervisor.driver().confined(root, List.of("cat", "--", inside)).orElseThrow();
+      // at most the size seen, and not forever: the agent may swap in a pipe or /dev/zero meanwhile
+      Process cat = supervisor.driver().confined(root, List.of("timeout", "120", "head", "-c", text, "--", inside)).orElseThrow();
       // the agent may still be writing it: stream what is there, without promising a length
       return Optional.of(new Sessions.Download(file.getFileName().toString(), -1, cat.getInputStream()));
     } catch (IOException e) {

@@ -39,7 +39,10 @@ record SessionRequest(
       if (!FIELDS.contains(f)) throw DirectorException.field("sessions.unknown-field", abbreviate(f), "unknown field; known fields: " + FIELDS.stream().sorted().toList());
     }
     List<String> command = command(doc.get("command"));
-    String name = text(doc, "name").orElse(Path.of(command.get(0)).getFileName().toString());
+    String name = text(doc, "name").orElseGet(() -> {
+      Path program = Path.of(command.get(0).replace('\0', '_')).getFileName();
+      return program == null ? "session" : program.toString();
+    });
     if (name.isBlank() || name.length() > 200) throw DirectorException.field("sessions.invalid-name", "name", "must be 1 to 200 characters");
     Map<String, String> env = env(doc.get("env"));
     Map<String, String> files = files(doc.get("workspace"));

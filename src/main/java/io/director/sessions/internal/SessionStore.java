@@ -136,7 +136,9 @@ public class SessionStore {
     }
     jdbc.sql("""
             INSERT INTO agent_session_events (session_id, seq, at, kind, data)
-            SELECT * FROM unnest(CAST(CAST(:ids AS text[]) AS uuid[]), CAST(CAST(:seqs AS text[]) AS bigint[]), CAST(CAST(:ats AS text[]) AS timestamptz[]), CAST(:kinds AS text[]), CAST(:data AS text[]))
+            SELECT t.* FROM unnest(CAST(CAST(:ids AS text[]) AS uuid[]), CAST(CAST(:seqs AS text[]) AS bigint[]),
+                CAST(CAST(:ats AS text[]) AS timestamptz[]), CAST(:kinds AS text[]), CAST(:data AS text[])) AS t(session_id, seq, at, kind, data)
+            WHERE EXISTS (SELECT 1 FROM agent_sessions s WHERE s.id = t.session_id)
             ON CONFLICT DO NOTHING""")
         .param("ids", ids).param("seqs", seqs).param("ats", ats).param("kinds", kinds).param("data", data).update();
   }
@@ -185,6 +187,13 @@ public class SessionStore {
   List<SessionRow> expired(Instant cutoff, int limit) {
     return jdbc.sql("SELECT " + COLUMNS + " FROM agent_sessions WHERE status NOT IN ('pending', 'starting', 'running') AND ended_at < :cutoff LIMIT :limit")
         .param("cutoff", Timestamp.from(cutoff)).param("limit", limit).query(SessionStore::row).list();
+  }
+
+  /** Which of these sessions still exist. */
+  java.util.Set<UUID> existing(List<UUID> ids) {
+    if (ids.isEmpty()) return java.util.Set.of();
+    return new java.util.HashSet<>(jdbc.sql("SELECT id FROM agent_sessions WHERE id = ANY(CAST(:ids AS uuid[]))")
+        .param("ids", ids.stream().map(UUID::toString).toArray(String[]::new)).query(UUID.class).list());
   }
 
   int countByStatus(UUID instance, SessionStatus status) {

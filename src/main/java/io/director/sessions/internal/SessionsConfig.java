@@ -13,7 +13,8 @@ import java.util.List;
 /** The agent-session settings, typed. */
 public record SessionsConfig(
     String driver, int maxSessions, int maxPerTenant, Duration stopGrace, SessionLimits defaults, Duration retention,
-    Path workspaceDir, List<Path> readOnlyPaths, int sandboxUid, boolean allowUnsandboxed) {
+    Path workspaceDir, List<Path> readOnlyPaths, int sandboxUid, boolean allowUnsandboxed, boolean allowOpenNetwork,
+    boolean egressAllowLocal) {
 
   static SessionsConfig from(EffectiveConfig c, DirectorConfig config) {
     Duration timeout = Durations.parse(c.raw("AGENT_SESSION_TIMEOUT").orElse("1h"));
@@ -29,6 +30,8 @@ public record SessionsConfig(
         Durations.parse(c.raw("AGENT_SESSION_STOP_GRACE").orElse("10s")), defaults,
         Durations.parse(c.raw("AGENT_SESSION_RETENTION").orElse("7d")), workspaces, readOnly,
         Integer.parseInt(c.raw("SANDBOX_UID").orElse("65534")),
-        c.raw("DANGEROUSLY_ALLOW_UNSANDBOXED_SESSIONS").map(io.director.platform.config.Booleans::parse).orElse(false));
+        c.raw("DANGEROUSLY_ALLOW_UNSANDBOXED_SESSIONS").map(io.director.platform.config.Booleans::parse).orElse(false),
+        c.raw("SANDBOX_ALLOW_OPEN_NETWORK").map(io.director.platform.config.Booleans::parse).orElse(false),
+        c.raw("SANDBOX_EGRESS_ALLOW_LOCAL").map(io.director.platform.config.Booleans::parse).orElse(false));
   }
 }

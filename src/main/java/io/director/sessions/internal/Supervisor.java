@@ -149,7 +149,7 @@ public class Supervisor {
         socket = Optional.of(path);
       }
       if (row.network() == io.director.sessions.NetworkMode.ALLOWLIST && !driver.name().equals("kubernetes")) {
-        r.egress = EgressProxy.open(runDir.resolve("egress.sock"), row.allow(), host.sandboxUid());
+        r.egress = EgressProxy.open(runDir.resolve("egress.sock"), row.allow(), host.sandboxUid(), config.egressAllowLocal());
       }
       Map<String, String> env = environment(row, userEnv, workspace, socket, token);
       LaunchSpec spec = new LaunchSpec(row.id(), row.tenantId(), row.command(), env, workspace, runDir, row.limits(), row.network(),
@@ -157,17 +157,26 @@ public class Supervisor {
       r.deadline = clock.instant().plusSeconds(row.limits().timeoutSeconds());
       Sandbox sandbox = driver.launch(spec);
       r.sandbox = sandbox;
-      Instant now = clock.instant();
-      store.running(row.id(), now, sandbox.enforced());
-      status(r, SessionStatus.RUNNING);
-      metrics.started(Duration.between(row.createdAt(), now));
+      // from here on the sandbox's exit ends the session, whatever else fails
       sandbox.exit().whenComplete((exit, failure) -> Thread.ofVirtual().start(() -> finish(r, exit, failure)));
+      if (r.live.truncated()) sandbox.discardOutput(); // it flooded before we held it
+      Instant now = clock.instant();
+      status(r, SessionStatus.RUNNING);
+      store.running(row.id(), now, sandbox.enforced());
+      metrics.started(Duration.between(row.createdAt(), now));
+      r.flushInput();
       if (r.stop.get() != null) stopNow(r); // stopped while starting
     } catch (IOException | RuntimeException e) {
       log.warn("session {} could not start: {}", row.id(), e.getMessage());
       ObjectNode n = SessionStore.JSON.createObjectNode().put("text", "director: the session could not start: " + e.getMessage()).put("eol", true);
       r.live.add("stderr", n);
-      end(r, SessionStatus.FAILED, Optional.of("start_failed"), Optional.empty());
+      Sandbox s = r.sandbox;
+      if (s != null) {
+        r.failedStart = true;
+        s.kill(); // its exit ends the session
+      } else {
+        end(r, SessionStatus.FAILED, Optional.of("start_failed"), Optional.empty());
+      }
     }
   }
 
@@ -213,7 +222,10 @@ public class Supervisor {
     String stop = r.stop.get();
     SessionStatus status;
     Optional<String> reason;
-    if ("timeout".equals(stop)) {
+    if (r.failedStart) {
+      status = SessionStatus.FAILED;
+      reason = Optional.of("start_failed");
+    } else if ("timeout".equals(stop)) {
       status = SessionStatus.TIMED_OUT;
       reason = Optional.of("timeout");
     } else if ("stop".equals(stop)) {
@@ -222,7 +234,7 @@ public class Supervisor {
     } else if ("shutdown".equals(stop)) {
       status = SessionStatus.LOST;
       reason = Optional.of("director_stopped");
-    } else if (exit.limit().isPresent()) {
+    } else if (exit.code() != 0 && exit.limit().isPresent()) { // a limit hit explains a failure, never turns a success into one
       status = SessionStatus.FAILED;
       reason = exit.limit();
     } else if (exit.code() == 0) {
@@ -236,6 +248,7 @@ public class Supervisor {
   }
 
   private void end(Running r, SessionStatus status, Optional<String> reason, Optional<Integer> code) {
+    if (!r.ended.compareAndSet(false, true)) return; // a session ends once
     SessionRow row = r.row;
     if (r.killTimer != null) r.killTimer.cancel(false);
     if (r.tools != null) r.tools.close();
@@ -285,10 +298,14 @@ public class Supervisor {
     Sandbox s = r.sandbox;
     if (s == null) return; // the starter sees the request once the sandbox exists
     s.terminate();
-    r.killTimer = timers.schedule(() -> {
-      r.killed = true;
-      s.kill();
-    }, config.stopGrace().toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      r.killTimer = timers.schedule(() -> {
+        r.killed = true;
+        s.kill();
+      }, config.stopGrace().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      s.kill(); // shutting down: no grace
+    }
   }
 
   /** Sends stop or input to the instance holding the session. */
@@ -297,6 +314,9 @@ public class Supervisor {
   }
 
   private void remoteRequest(UUID id) {
+    Running r = running.get(id);
+    if (r == null) return;
+    r.remote.lock(); // one at a time, so that input taken in order is written in order
     try {
       Optional<SessionRow> row = store.findAnyTenant(id);
       if (row.isEmpty()) return;
@@ -304,6 +324,8 @@ public class Supervisor {
       for (Object[] input : store.takeInput(id)) write(id, (byte[]) input[1], (Boolean) input[2]);
     } catch (RuntimeException e) {
       log.warn("handling a request for session {}: {}", id, e.toString());
+    } finally {
+      r.remote.unlock();
     }
   }
 
@@ -311,17 +333,7 @@ public class Supervisor {
   boolean write(UUID id, byte[] data, boolean close) {
     Running r = running.get(id);
     if (r == null) return false;
-    Optional<OutputStream> in = Optional.ofNullable(r.sandbox).flatMap(Sandbox::stdin);
-    if (in.isEmpty()) return true;
-    synchronized (r) {
-      try {
-        in.get().write(data);
-        in.get().flush();
-        if (close) in.get().close();
-      } catch (IOException e) {
-        log.debug("stdin of session {}: {}", id, e.getMessage());
-      }
-    }
+    r.input(data, close);
     return true;
   }
 
@@ -351,7 +363,8 @@ public class Supervisor {
       List<UUID> gone = store.holders().stream().filter(h -> !h.id().equals(instances.id()))
           .filter(h -> h.hostname() == null || h.stopped() || h.lastSeen().isBefore(now.minus(INSTANCE_SILENCE))
               // an instance on this host whose process is gone is gone, however recent its heartbeat
-              || h.hostname().equals(here) && ProcessHandle.of(h.pid()).map(p -> !p.isAlive() || isNotDirector(p)).orElse(true))
+              || h.hostname().equals(here) && h.lastSeen().isBefore(now.minusSeconds(15)) // a missed heartbeat, and...
+                  && ProcessHandle.of(h.pid()).map(p -> !p.isAlive() || isNotDirector(p)).orElse(true)) // ...its pid is gone
           .map(SessionStore.Holder::id).toList();
       for (SessionRow lost : store.loseSessionsOf(gone, now)) {
         boolean reaped = driver.reap(lost.id());
@@ -388,6 +401,10 @@ public class Supervisor {
       for (SessionRow old : store.expired(clock.instant().minus(config.retention()), 500)) {
         if (store.delete(old.tenantId(), old.id())) host.remove(old.id());
       }
+      // workspaces on this host whose session is gone (deleted or expired through another instance)
+      List<UUID> local = host.localSessions(Duration.ofHours(1)).stream().filter(id -> !running.containsKey(id)).toList();
+      java.util.Set<UUID> kept = store.existing(local);
+      local.stream().filter(id -> !kept.contains(id)).forEach(host::remove);
     } catch (RuntimeException e) {
       log.warn("removing expired sessions failed: {}", e.toString());
     }
@@ -418,6 +435,13 @@ public class Supervisor {
   private static final class Running {
     final SessionRow row;
     final AtomicReference<String> stop = new AtomicReference<>();
+    final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+    final java.util.concurrent.locks.ReentrantLock remote = new java.util.concurrent.locks.ReentrantLock();
+    private final java.util.concurrent.locks.ReentrantLock stdin = new java.util.concurrent.locks.ReentrantLock();
+    /** Input that came before the sandbox existed, with whether stdin closes after it. */
+    private final java.io.ByteArrayOutputStream early = new java.io.ByteArrayOutputStream();
+    private boolean earlyClose;
+    volatile boolean failedStart;
     volatile Transcript.Live live;
     volatile Sandbox sandbox;
     volatile ToolSocket tools;
@@ -434,6 +458,44 @@ public class Supervisor {
     void discardOutput() {
       Sandbox s = sandbox;
       if (s != null) s.discardOutput();
+    }
+
+    /** Writes to stdin, or keeps it until the sandbox exists (at most 1 MiB). */
+    void input(byte[] data, boolean close) {
+      stdin.lock();
+      try {
+        Optional<OutputStream> in = Optional.ofNullable(sandbox).flatMap(Sandbox::stdin);
+        if (sandbox == null) {
+          if (early.size() + data.length <= 1024 * 1024) early.writeBytes(data);
+          earlyClose |= close;
+          return;
+        }
+        if (in.isEmpty()) return;
+        in.get().write(data);
+        in.get().flush();
+        if (close) in.get().close();
+      } catch (IOException e) {
+        log.debug("stdin of session {}: {}", row.id(), e.getMessage());
+      } finally {
+        stdin.unlock();
+      }
+    }
+
+    /** The sandbox exists now: what came before it goes in first. */
+    void flushInput() {
+      stdin.lock();
+      try {
+        Optional<OutputStream> in = Optional.ofNullable(sandbox).flatMap(Sandbox::stdin);
+        if (in.isEmpty() || early.size() == 0 && !earlyClose) return;
+        in.get().write(early.toByteArray());
+        in.get().flush();
+        early.reset();
+        if (earlyClose) in.get().close();
+      } catch (IOException e) {
+        log.debug("stdin of session {}: {}", row.id(), e.getMessage());
+      } finally {
+        stdin.unlock();
+      }
     }
   }
 

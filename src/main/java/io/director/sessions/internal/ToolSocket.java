@@ -37,7 +37,9 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class ToolSocket implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ToolSocket.class);
-  private static final int MAX_LINE = 8 * 1024 * 1024;
+  private static final int MAX_LINE = 4 * 1024 * 1024;
+  private static final int MAX_IN_FLIGHT = 32;
+  private static final int MAX_CONNECTIONS = 16;
 
   private final Path path;
   private final URI endpoint;
@@ -74,6 +76,10 @@ final class ToolSocket implements AutoCloseable {
     while (!closed.get()) {
       try {
         SocketChannel ch = server.accept();
+        if (connections.size() >= MAX_CONNECTIONS) {
+          ch.close();
+          continue;
+        }
         connections.add(ch);
         Thread.ofVirtual().name("tool-socket-connection").start(() -> new Connection(ch).run());
       } catch (IOException e) {
@@ -111,6 +117,9 @@ final class ToolSocket implements AutoCloseable {
     private volatile String sessionId;
     private volatile String protocolVersion;
     private final AtomicBoolean listening = new AtomicBoolean();
+    private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
+    /** Requests of this connection in flight at once; more are answered with an error at once. */
+    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
 
     Connection(SocketChannel channel) {
       this.channel = channel;
@@ -131,8 +140,21 @@ final class ToolSocket implements AutoCloseable {
           }
           // each request on its own thread: a call's stream may need the client's answer to a request it carries;
           // notifications and answers go in order, at once
-          if (parsed.has("method") && parsed.has("id")) Thread.ofVirtual().name("tool-socket-post").start(() -> post(message, parsed));
-          else post(message, parsed);
+          if (parsed.has("method") && parsed.has("id")) {
+            if (!inFlight.tryAcquire()) {
+              send(error(parsed.get("id"), -32000, "too many requests in flight on this connection (" + MAX_IN_FLIGHT + ")"));
+              continue;
+            }
+            Thread.ofVirtual().name("tool-socket-post").start(() -> {
+              try {
+                post(message, parsed);
+              } finally {
+                inFlight.release();
+              }
+            });
+          } else {
+            post(message, parsed);
+          }
         }
       } catch (IOException e) {
         log.debug("tool socket connection ended: {}", e.toString());
@@ -164,7 +186,7 @@ final class ToolSocket implements AutoCloseable {
       JsonNode id = parsed.get("id");
       boolean isRequest = parsed.has("method") && id != null;
       try {
-        HttpResponse<InputStream> response = http.send(request().timeout(Duration.ofHours(24)).header("Content-Type", "application/json")
+        HttpResponse<InputStream> response = http.send(request().timeout(Duration.ofHours(1)).header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(message)).build(), HttpResponse.BodyHandlers.ofInputStream());
         if ("initialize".equals(parsed.path("method").asString())) {
           response.headers().firstValue("Mcp-Session-Id").ifPresent(s -> sessionId = s);
@@ -252,12 +274,13 @@ final class ToolSocket implements AutoCloseable {
 
     private void send(String line) {
       ByteBuffer buf = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
-      synchronized (this) {
-        try {
-          while (buf.hasRemaining()) channel.write(buf);
-        } catch (IOException e) {
-          log.debug("tool socket write failed: {}", e.toString());
-        }
+      writing.lock(); // a lock, not a monitor: a stalled reader must not pin carrier threads
+      try {
+        while (buf.hasRemaining()) channel.write(buf);
+      } catch (IOException e) {
+        log.debug("tool socket write failed: {}", e.toString());
+      } finally {
+        writing.unlock();
       }
     }
 

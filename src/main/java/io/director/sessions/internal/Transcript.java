@@ -37,6 +37,7 @@ public class Transcript {
   private final SessionStore store;
   private final Clock clock;
   private final Map<UUID, Live> live = new ConcurrentHashMap<>();
+  private final java.util.concurrent.locks.ReentrantLock flushing = new java.util.concurrent.locks.ReentrantLock();
   private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("session-transcript").daemon().factory());
 
@@ -76,7 +77,8 @@ public class Transcript {
     flusher.shutdownNow();
   }
 
-  private synchronized void flushSafely() {
+  private void flushSafely() {
+    flushing.lock(); // a lock, not a monitor: this does JDBC and may run on virtual threads
     try {
       List<UUID> ids = new ArrayList<>();
       List<SessionEvent> events = new ArrayList<>();
@@ -100,6 +102,8 @@ public class Transcript {
     } catch (RuntimeException e) {
       live.values().forEach(Live::requeue);
       log.warn("writing session transcripts failed, will retry: {}", e.toString());
+    } finally {
+      flushing.unlock();
     }
   }
 

@@ -52,7 +52,7 @@ public final class BubblewrapDriver extends LocalDriver {
     if (known != null) return known;
     Optional<String> result;
     List<String> argv = new ArrayList<>();
-    host.sandboxUid().ifPresent(uid -> argv.addAll(List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--")));
+    host.sandboxUid().ifPresent(uid -> argv.addAll(List.of(SETPRIV, "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--")));
     argv.addAll(List.of(bwrap, "--unshare-all", "--die-with-parent", "--ro-bind", "/usr", "/usr"));
     argv.addAll(system());
     argv.addAll(List.of("--proc", "/proc", "--dev", "/dev", "true"));
@@ -80,7 +80,7 @@ public final class BubblewrapDriver extends LocalDriver {
   @Override
   public Optional<Process> confined(Path workspace, List<String> command) throws IOException {
     List<String> a = new ArrayList<>();
-    host.sandboxUid().ifPresent(uid -> a.addAll(List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--")));
+    host.sandboxUid().ifPresent(uid -> a.addAll(List.of(SETPRIV, "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--")));
     a.addAll(List.of(bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr"));
     a.addAll(system());
     a.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--ro-bind", workspace.toString(), "/w", "--chdir", "/w", "--"));
@@ -94,8 +94,8 @@ public final class BubblewrapDriver extends LocalDriver {
   }
 
   @Override
-  List<String> isolate(LaunchSpec spec) {
-    List<String> a = new ArrayList<>(List.of(bwrap, "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+  List<String> isolate(LaunchSpec spec, Path envFile) {
+    List<String> a = new ArrayList<>(List.of(bwrap, "--clearenv", "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
         "--unshare-cgroup-try"));
     if (spec.network() != NetworkMode.OPEN) a.add("--unshare-net");
     a.addAll(List.of("--disable-userns", "--die-with-parent", "--new-session", "--hostname", "sandbox"));
@@ -113,6 +113,7 @@ public final class BubblewrapDriver extends LocalDriver {
     host.jar().ifPresent(j -> a.addAll(List.of("--ro-bind", j.toString(), director + "/director.jar")));
     host.bridgeScript().ifPresent(b -> a.addAll(List.of("--ro-bind", b.toString(), director + "/bin/director-mcp")));
     spec.toolSocket().ifPresent(s -> a.addAll(List.of("--bind", s.toString(), LaunchSpec.SANDBOX_SOCKET)));
+    a.addAll(List.of("--ro-bind", envFile.toString(), "/run/director/env"));
     boolean relay = spec.network() == NetworkMode.ALLOWLIST && host.relayScript().isPresent();
     if (relay) {
       a.addAll(List.of("--bind", spec.runDir().resolve("egress.sock").toString(), LaunchSpec.SANDBOX_EGRESS_SOCKET,
@@ -124,6 +125,7 @@ public final class BubblewrapDriver extends LocalDriver {
     a.addAll(List.of("--bind", spec.workspace().toString(), LaunchSpec.SANDBOX_WORKSPACE, "--chdir", LaunchSpec.SANDBOX_WORKSPACE));
     a.addAll(List.of("--remount-ro", "/")); // the sandbox's own root: only the workspace and /tmp stay writable
     a.add("--");
+    a.addAll(List.of("/bin/sh", "-c", WITH_ENV, "/run/director/env"));
     if (relay) a.add(director + "/bin/director-run"); // the relay to the egress proxy, then the command
     a.addAll(spec.command());
     return a;

@@ -21,6 +21,14 @@ import java.util.concurrent.ConcurrentHashMap;
 abstract class LocalDriver implements SandboxDriver {
   /** Joins each control group named before "--", then becomes the rest of its arguments. */
   private static final String LAUNCHER = "while [ \"$1\" != -- ]; do echo $$ > \"$1\" || exit 125; shift; done; shift; exec \"$@\"";
+  /** Inside the sandbox: takes the session's environment from its file, then becomes the command. */
+  static final String WITH_ENV = "set -a; . \"$0\"; set +a; exec \"$@\"";
+  /** The only environment of what runs outside the sandbox (launcher, setpriv, prlimit, bwrap): never the session's. */
+  private static final Map<String, String> HOST_ENV = Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL", "C");
+
+  /** {@code setpriv} and {@code prlimit} by absolute path: nothing a session sets may choose what runs as Director. */
+  static final String SETPRIV = system("setpriv");
+  static final String PRLIMIT = system("prlimit");
 
   protected final Cgroups cgroups;
   protected final OutputFiles outputs;
@@ -32,8 +40,11 @@ abstract class LocalDriver implements SandboxDriver {
     this.host = host;
   }
 
-  /** The command line that runs the spec's command in this driver's isolation. */
-  abstract List<String> isolate(LaunchSpec spec);
+  /**
+   * The command line that runs the spec's command in this driver's isolation, with the session's
+   * environment taken from {@code envFile} (as {@link #WITH_ENV} does) rather than inherited.
+   */
+  abstract List<String> isolate(LaunchSpec spec, Path envFile);
 
   /** How this driver isolates the network, for {@link Sandbox#enforced}. */
   abstract String networkEnforcement(LaunchSpec spec);
@@ -52,7 +63,7 @@ abstract class LocalDriver implements SandboxDriver {
       enforced.putAll(group.get().enforced());
     } else {
       // no control groups here: a per-process data limit is the best left; CPU and process counts go unenforced
-      argv.addAll(List.of("prlimit", "--data=" + spec.limits().memoryBytes(), "--core=0", "--"));
+      argv.addAll(List.of(PRLIMIT, "--data=" + spec.limits().memoryBytes(), "--core=0", "--"));
       enforced.put("memory", "rlimit-data");
     }
     enforced.putIfAbsent("cpus", "none");
@@ -60,11 +71,12 @@ abstract class LocalDriver implements SandboxDriver {
     enforced.put("network", networkEnforcement(spec));
     enforced.put("timeout", "director");
     enforced.put("output", "director");
-    host.sandboxUid().ifPresent(uid -> argv.addAll(List.of("setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--")));
-    argv.addAll(isolate(spec));
+    host.sandboxUid().ifPresent(uid -> argv.addAll(List.of(SETPRIV, "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--")));
+    Path envFile = writeEnvironment(spec);
+    argv.addAll(isolate(spec, envFile));
     ProcessBuilder pb = new ProcessBuilder(argv);
     pb.environment().clear();
-    pb.environment().putAll(spec.env());
+    pb.environment().putAll(HOST_ENV);
     Path stdout = spec.runDir().resolve("stdout");
     Path stderr = spec.runDir().resolve("stderr");
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()));
@@ -82,6 +94,33 @@ abstract class LocalDriver implements SandboxDriver {
       throw e;
     }
     return new LocalSandbox(process, group, followed, Map.copyOf(enforced), spec.stdin(), signalChildrenOnly());
+  }
+
+  /**
+   * The session's environment as a file the sandbox sources ({@code export NAME='value'}): values
+   * never pass through the environment of what runs outside the sandbox, nor through a command line
+   * other host users could read. Readable only by the sandbox's user.
+   */
+  private Path writeEnvironment(LaunchSpec spec) throws IOException {
+    StringBuilder b = new StringBuilder();
+    for (var e : spec.env().entrySet()) {
+      b.append(e.getKey()).append("='").append(e.getValue().replace("'", "'\\''")).append("'\n");
+    }
+    Path file = spec.runDir().resolve("env");
+    java.nio.file.Files.deleteIfExists(file);
+    java.nio.file.Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    java.nio.file.Files.writeString(file, b, java.nio.charset.StandardCharsets.UTF_8);
+    if (host.sandboxUid().isPresent()) java.nio.file.Files.setAttribute(file, "unix:uid", host.sandboxUid().get());
+    return file;
+  }
+
+  private static String system(String name) {
+    for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
+      Path p = Path.of(dir, name);
+      if (java.nio.file.Files.isExecutable(p)) return p.toString();
+    }
+    return "/usr/bin/" + name;
   }
 
   @Override

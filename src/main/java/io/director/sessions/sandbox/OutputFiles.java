@@ -60,18 +60,25 @@ public final class OutputFiles implements AutoCloseable {
 
   private void run() {
     long lastSweep = System.nanoTime();
+    java.util.Set<Followed> behind = new java.util.LinkedHashSet<>();
     while (!closed) {
       try {
-        WatchKey key = watcher == null ? null : watcher.poll(250, TimeUnit.MILLISECONDS);
-        if (watcher == null) Thread.sleep(50);
+        long wait = behind.isEmpty() ? 250 : 0; // sessions with more to read go round again at once, in turn
+        WatchKey key = watcher == null ? null : watcher.poll(wait, TimeUnit.MILLISECONDS);
+        if (watcher == null && behind.isEmpty()) Thread.sleep(50);
         if (key != null) {
           key.pollEvents();
           Followed f = byDir.get((Path) key.watchable());
-          if (f != null) f.drain();
+          if (f != null && f.drain()) behind.add(f);
           key.reset();
         }
+        for (Followed f : java.util.List.copyOf(behind)) {
+          if (!f.drain()) behind.remove(f);
+        }
         if (System.nanoTime() - lastSweep > TimeUnit.MILLISECONDS.toNanos(250)) {
-          byDir.values().forEach(Followed::drain);
+          for (Followed f : byDir.values()) {
+            if (f.drain()) behind.add(f);
+          }
           lastSweep = System.nanoTime();
         }
       } catch (InterruptedException | ClosedWatchServiceException e) {
@@ -132,17 +139,26 @@ public final class OutputFiles implements AutoCloseable {
     public void finish() {
       byDir.remove(dir);
       if (key != null) key.cancel();
-      drain();
+      while (drain()) {
+        // all of it
+      }
     }
 
-    private synchronized void drain() {
-      read(out);
-      read(err);
+    /** Reads a share of what is new; true when there is more. */
+    private synchronized boolean drain() {
+      boolean more = read(out);
+      return read(err) | more;
     }
 
-    private void read(File f) {
+    private boolean read(File f) {
       try (FileChannel ch = FileChannel.open(f.path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-        while (true) {
+        // at most 1 MiB per file per pass, so one flooding session cannot starve the others
+        boolean more = false;
+        for (int chunks = 0; ; chunks++) {
+          if (chunks == 16) {
+            more = true;
+            break;
+          }
           buffer.clear();
           int n = ch.read(buffer, f.position);
           if (n <= 0) break;
@@ -153,10 +169,12 @@ public final class OutputFiles implements AutoCloseable {
           ch.truncate(0); // the writer appends, so it carries on at the new end
           f.position = 0;
         }
+        return more;
       } catch (java.nio.file.NoSuchFileException e) {
-        // not created yet
+        return false; // not created yet
       } catch (IOException | RuntimeException e) {
         log.debug("reading {}: {}", f.path, e.toString());
+        return false;
       }
     }
   }

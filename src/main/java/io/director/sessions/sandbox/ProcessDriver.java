@@ -31,8 +31,10 @@ public final class ProcessDriver extends LocalDriver {
   }
 
   @Override
-  List<String> isolate(LaunchSpec spec) {
-    return spec.command();
+  List<String> isolate(LaunchSpec spec, java.nio.file.Path envFile) {
+    List<String> a = new java.util.ArrayList<>(List.of("/bin/sh", "-c", WITH_ENV, envFile.toString()));
+    a.addAll(spec.command());
+    return a;
   }
 
   @Override

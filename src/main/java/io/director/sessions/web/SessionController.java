@@ -147,7 +147,9 @@ class SessionController {
   @GetMapping(path = "/{id}/files/**", produces = MediaType.ALL_VALUE)
   void download(Principal principal, @PathVariable UUID id, HttpServletRequest request, HttpServletResponse response) throws IOException {
     String prefix = "/api/sessions/" + id + "/files/";
-    String uri = java.net.URLDecoder.decode(request.getRequestURI(), StandardCharsets.UTF_8);
+    // percent-decoding only ('+' is a plus in a path), after the context path
+    String uri = org.springframework.web.util.UriUtils.decode(request.getRequestURI().substring(request.getContextPath().length()),
+        StandardCharsets.UTF_8);
     String path = uri.length() > prefix.length() ? uri.substring(prefix.length()) : "";
     Sessions.Download file = sessions.download(principal, id, path);
     try (InputStream in = file.content()) {
