@@ -103,6 +103,24 @@ class SandboxIT {
   }
 
   @Test
+  void aSessionsEnvironmentCannotChooseWhatRunsOutsideTheSandbox() throws Exception {
+    Path marker = Path.of("/tmp", "director-escape-" + ThreadLocalRandom.current().nextInt(1_000_000));
+    String fake = "#!/bin/sh\ntouch " + marker + "\nexec /usr/bin/$(basename $0) \"$@\"\n";
+    // one session leaves executables named like the tools Director's launcher runs…
+    String planter = sessions.create(Map.of("command", List.of("sh", "-c", "chmod +x setpriv prlimit bwrap sh"),
+        "workspace", Map.of("files", Map.of("setpriv", fake, "prlimit", fake, "bwrap", fake, "sh", fake))));
+    assertThat(sessions.awaitEnd(planter).get("status").asString()).isEqualTo("completed");
+    Path planted = workDir.resolve("data/sessions/" + planter + "/workspace");
+    // …and another asks for them first on its PATH, and to preload a library
+    String id = sessions.create(Map.of("command", List.of("sh", "-c", "echo \"path:$PATH\""),
+        "env", Map.of("PATH", planted + ":/usr/bin:/bin", "LD_PRELOAD", planted.resolve("missing.so").toString())));
+    JsonNode ended = sessions.awaitEnd(id);
+    assertThat(Files.exists(marker)).as("nothing planted ran on the host").isFalse();
+    assertThat(ended.get("status").asString()).as(sessions.stderr(id).toString()).isEqualTo("completed");
+    assertThat(sessions.stdout(id)).contains("path:" + planted + ":/usr/bin:/bin"); // the agent still gets its own PATH
+  }
+
+  @Test
   void allocatingPastTheMemoryLimitEndsTheSessionFailedWithMemoryLimit() throws Exception {
     String id = sessions.create(Map.of("command", List.of("sh", "-c", "head -c 400m /dev/zero | tail"),
         "limits", Map.of("memory_mb", 64, "timeout_s", 60)));

@@ -114,6 +114,13 @@ class SessionsApiIT {
     assertThat(close.statusCode()).isEqualTo(202);
     assertThat(sessions.awaitEnd(id).get("status").asString()).isEqualTo("completed");
     assertThat(sessions.stdout(id)).containsExactly("got:first", "got:second", "got:third", "eof");
+    // input sent at once, before the sandbox exists, is kept for it
+    String early = sessions.create(Map.of("command", List.of("sh", "-c", "while read line; do echo \"early:$line\"; done"), "stdin", true));
+    HttpResponse<String> first = director.send(HttpRequest.newBuilder(director.uri("/api/sessions/" + early + "/input?close=true"))
+        .header("Authorization", owner.bearer()).header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("one\ntwo\n")));
+    assertThat(first.statusCode()).isEqualTo(202);
+    assertThat(sessions.awaitEnd(early).get("status").asString()).isEqualTo("completed");
+    assertThat(sessions.stdout(early)).containsExactly("early:one", "early:two");
     String noStdin = sessions.create(Map.of("command", List.of("sleep", "5")));
     assertThat(api.call("POST", "/api/sessions/" + noStdin + "/input", owner.bearer(), "x").statusCode()).isEqualTo(409);
     api.json(api.call("POST", "/api/sessions/" + noStdin + "/stop", owner.bearer(), null), 202);
@@ -185,6 +192,7 @@ class SessionsApiIT {
     cases.put("network.mode", Map.of("command", List.of("true"), "network", Map.of("mode", "everything")));
     cases.put("network.allow", Map.of("command", List.of("true"), "network", Map.of("mode", "allowlist")));
     cases.put("network", Map.of("command", List.of("true"), "network", "open"));
+    cases.put("network.mode  ", Map.of("command", List.of("true"), "network", Map.of("mode", "open"))); // off unless SANDBOX_ALLOW_OPEN_NETWORK
     cases.put("env.DIRECTOR_MCP_TOKEN", Map.of("command", List.of("true"), "env", Map.of("DIRECTOR_MCP_TOKEN", "x")));
     cases.put("env.1BAD", Map.of("command", List.of("true"), "env", Map.of("1BAD", "x")));
     cases.put("workspace.files.../escape", Map.of("command", List.of("true"), "workspace", Map.of("files", Map.of("../escape", "x"))));
