@@ -137,7 +137,15 @@ public class Supervisor {
   private void start(Running r, Map<String, String> userEnv, Map<String, String> files, String token) {
     SessionRow row = r.row;
     try {
-      store.starting(row.id(), clock.instant());
+      // recorded alongside, not before: the start does not wait for it (and 'running' overrides it in either order)
+      Instant startingAt = clock.instant();
+      Thread.ofVirtual().start(() -> {
+        try {
+          store.starting(row.id(), startingAt);
+        } catch (RuntimeException e) {
+          log.debug("session {}: status starting not recorded: {}", row.id(), e.toString());
+        }
+      });
       status(r, SessionStatus.STARTING);
       Path runDir = host.runDir(row.id());
       Path workspace = host.prepare(row.id(), files);
