@@ -1,8 +1,6 @@
 package io.director.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
@@ -40,7 +38,7 @@ public final class McpBridgeCommand implements Callable<Integer> {
     }
     Thread up = Thread.ofPlatform().daemon().name("stdin").start(() -> {
       try {
-        copy(System.in, Channels.newOutputStream(channel));
+        Pipes.copy(System.in, Channels.newOutputStream(channel));
       } finally {
         try {
           channel.shutdownOutput();
@@ -49,7 +47,7 @@ public final class McpBridgeCommand implements Callable<Integer> {
         }
       }
     });
-    copy(Channels.newInputStream(channel), System.out);
+    Pipes.copy(Channels.newInputStream(channel), System.out);
     up.interrupt();
     return ExitCodes.OK;
   }
@@ -57,18 +55,5 @@ public final class McpBridgeCommand implements Callable<Integer> {
   private static Path envSocket() {
     String s = System.getenv("DIRECTOR_MCP_SOCKET");
     return s == null || s.isBlank() ? null : Path.of(s);
-  }
-
-  private static void copy(InputStream in, OutputStream out) {
-    byte[] buf = new byte[64 * 1024];
-    try {
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        out.write(buf, 0, n);
-        out.flush();
-      }
-    } catch (IOException e) {
-      // either side closed: the bridge ends
-    }
   }
 }

@@ -42,14 +42,14 @@ public final class NetRelayCommand implements Callable<Integer> {
       proxy.connect(UnixDomainSocketAddress.of(socket));
       OutputStream toProxy = Channels.newOutputStream(proxy);
       Thread up = Thread.ofVirtual().start(() -> {
-        copy(safe(client), toProxy);
+        Pipes.copy(safe(client), toProxy);
         try {
           proxy.shutdownOutput();
         } catch (IOException e) {
           // closed
         }
       });
-      copy(Channels.newInputStream(proxy), client.getOutputStream());
+      Pipes.copy(Channels.newInputStream(proxy), client.getOutputStream());
       up.join(1000);
     } catch (IOException e) {
       // the agent or the proxy closed
@@ -63,19 +63,6 @@ public final class NetRelayCommand implements Callable<Integer> {
       return s.getInputStream();
     } catch (IOException e) {
       return InputStream.nullInputStream();
-    }
-  }
-
-  private static void copy(InputStream in, OutputStream out) {
-    byte[] buf = new byte[16 * 1024];
-    try {
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        out.write(buf, 0, n);
-        out.flush();
-      }
-    } catch (IOException e) {
-      // either side closed
     }
   }
 }

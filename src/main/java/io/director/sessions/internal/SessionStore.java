@@ -196,11 +196,6 @@ public class SessionStore {
         .param("ids", ids.stream().map(UUID::toString).toArray(String[]::new)).query(UUID.class).list());
   }
 
-  int countByStatus(UUID instance, SessionStatus status) {
-    return jdbc.sql("SELECT count(*) FROM agent_sessions WHERE instance_id = :i AND status = :s").param("i", instance)
-        .param("s", status.wire()).query(Integer.class).single();
-  }
-
   void queueInput(UUID session, byte[] data, boolean close) {
     jdbc.sql("INSERT INTO agent_session_inputs (session_id, data, close) VALUES (:id, :data, :close)")
         .param("id", session).param("data", data).param("close", close).update();

@@ -104,10 +104,6 @@ public class Supervisor {
     return driver;
   }
 
-  int runningHere() {
-    return slots.get();
-  }
-
   /** Takes one of this instance's session slots, or says the instance is full. */
   boolean reserve() {
     while (true) {

@@ -131,10 +131,6 @@ public class Transcript {
       this.onTruncate = onTruncate;
     }
 
-    long bytes() {
-      return bytes;
-    }
-
     boolean truncated() {
       return truncated;
     }

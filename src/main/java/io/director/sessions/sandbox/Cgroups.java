@@ -50,10 +50,6 @@ public final class Cgroups {
     else version = Version.NONE;
   }
 
-  public Version version() {
-    return version;
-  }
-
   /** Makes the session's groups with its limits, or nothing when this host does not let us. */
   public Optional<Group> create(UUID session, SessionLimits limits) {
     try {
