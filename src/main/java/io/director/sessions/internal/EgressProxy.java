@@ -7,22 +7,14 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The way out of an {@code allowlist} sandbox, which has no network of its own: an HTTP proxy on a
@@ -33,14 +25,9 @@ import org.slf4j.LoggerFactory;
  * to, so DNS cannot swap it afterwards.
  */
 final class EgressProxy implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(EgressProxy.class);
   private static final int MAX_HEAD = 64 * 1024;
 
-  private final Path path;
   private final List<Rule> rules;
-  private final ServerSocketChannel server;
-  private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
-  private final AtomicBoolean closed = new AtomicBoolean();
 
   /** One allowlist entry: a host name or an address range, and a port (0: any). */
   record Rule(Optional<String> host, Optional<byte[]> network, int prefix, int port) {
@@ -95,53 +82,23 @@ final class EgressProxy implements AutoCloseable {
   }
 
   private final boolean allowLocal;
-  /** At most this many tunnels at once per session: an agent cannot tie up Director's sockets and threads. */
-  private final java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(128);
+  private final UnixListener listener;
 
-  private EgressProxy(Path path, List<Rule> rules, ServerSocketChannel server, boolean allowLocal) {
-    this.path = path;
+  private EgressProxy(Path path, List<Rule> rules, Optional<Integer> ownerUid, boolean allowLocal) throws IOException {
     this.rules = rules;
-    this.server = server;
     this.allowLocal = allowLocal;
+    // at most 128 tunnels at once per session: an agent cannot tie up Director's sockets and threads
+    this.listener = UnixListener.open(path, ownerUid, 128, "egress-proxy", this::serve);
   }
 
   static EgressProxy open(Path path, List<String> allow, Optional<Integer> ownerUid, boolean allowLocal) throws IOException {
     List<Rule> rules = new ArrayList<>();
     for (String a : allow) rules.add(Rule.parse(a));
-    Files.deleteIfExists(path);
-    ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    server.bind(UnixDomainSocketAddress.of(path));
-    Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-    if (ownerUid.isPresent()) Files.setAttribute(path, "unix:uid", ownerUid.get());
-    EgressProxy proxy = new EgressProxy(path, List.copyOf(rules), server, allowLocal);
-    Thread.ofVirtual().name("egress-proxy").start(proxy::accept);
-    return proxy;
+    return new EgressProxy(path, List.copyOf(rules), ownerUid, allowLocal);
   }
 
-  private void accept() {
-    while (!closed.get()) {
-      try {
-        SocketChannel ch = server.accept();
-        if (!slots.tryAcquire()) {
-          ch.close();
-          continue;
-        }
-        open.add(ch);
-        Thread.ofVirtual().name("egress-connection").start(() -> {
-          try {
-            serve(ch);
-          } finally {
-            slots.release();
-          }
-        });
-      } catch (IOException e) {
-        return;
-      }
-    }
-  }
-
-  private void serve(SocketChannel ch) {
-    try (ch; InputStream in = Channels.newInputStream(ch); OutputStream out = Channels.newOutputStream(ch)) {
+  private void serve(SocketChannel ch) throws IOException {
+    try (InputStream in = Channels.newInputStream(ch); OutputStream out = Channels.newOutputStream(ch)) {
       byte[] head = readHead(in);
       if (head == null) return;
       String text = new String(head, StandardCharsets.ISO_8859_1);
@@ -206,8 +163,8 @@ final class EgressProxy implements AutoCloseable {
         return;
       }
       Socket upstream = new Socket();
-      open.add(upstream);
-      try (upstream) {
+      listener.hold(upstream);
+      try {
         upstream.connect(new InetSocketAddress(address, port), 10_000);
         OutputStream up = upstream.getOutputStream();
         if (connect) {
@@ -223,14 +180,10 @@ final class EgressProxy implements AutoCloseable {
       } catch (IOException e) {
         refuse(out, 502, "cannot reach " + host + ":" + port + ": " + e.getMessage());
       } finally {
-        open.remove(upstream);
+        listener.release(upstream);
       }
-    } catch (IOException | RuntimeException e) {
-      log.debug("egress proxy connection: {}", e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } finally {
-      open.remove(ch);
     }
   }
 
@@ -276,24 +229,6 @@ final class EgressProxy implements AutoCloseable {
 
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) return;
-    try {
-      server.close();
-    } catch (IOException e) {
-      // closing anyway
-    }
-    for (AutoCloseable c : open) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        // closing anyway
-      }
-    }
-    try {
-      Files.deleteIfExists(path);
-    } catch (IOException e) {
-      // the run directory goes with the session
-    }
+    listener.close();
   }
-
 }

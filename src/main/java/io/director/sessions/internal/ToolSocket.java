@@ -4,23 +4,17 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.StandardProtocolFamily;
 import java.net.URI;
-import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,75 +34,29 @@ final class ToolSocket implements AutoCloseable {
   private static final int MAX_LINE = 4 * 1024 * 1024;
   private static final int MAX_IN_FLIGHT = 32;
   private static final int MAX_CONNECTIONS = 16;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
-  private final Path path;
   private final URI endpoint;
   private final String token;
   private final HttpClient http;
-  private final ServerSocketChannel server;
-  private final List<SocketChannel> connections = new CopyOnWriteArrayList<>();
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final UnixListener listener;
 
-  private ToolSocket(Path path, URI endpoint, String token, HttpClient http, ServerSocketChannel server) {
-    this.path = path;
+  private ToolSocket(Path path, URI endpoint, String token, HttpClient http, Optional<Integer> ownerUid) throws IOException {
     this.endpoint = endpoint;
     this.token = token;
     this.http = http;
-    this.server = server;
+    this.listener = UnixListener.open(path, ownerUid, MAX_CONNECTIONS, "tool-socket", ch -> new Connection(ch).run());
   }
 
   /** Listens on {@code path}, which only {@code ownerUid} (the sandbox's user, when Director is root) may use. */
   static ToolSocket open(Path path, URI endpoint, String token, HttpClient http, Optional<Integer> ownerUid) throws IOException {
-    if (path.toString().getBytes(StandardCharsets.UTF_8).length > 107) {
-      throw new IOException("the socket path " + path + " is too long for a Unix socket (107 bytes); choose a shorter SANDBOX_WORKSPACE_DIR");
-    }
-    Files.deleteIfExists(path);
-    ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    server.bind(UnixDomainSocketAddress.of(path));
-    Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-    if (ownerUid.isPresent()) Files.setAttribute(path, "unix:uid", ownerUid.get());
-    ToolSocket socket = new ToolSocket(path, endpoint, token, http, server);
-    Thread.ofVirtual().name("tool-socket").start(socket::accept);
-    return socket;
-  }
-
-  private void accept() {
-    while (!closed.get()) {
-      try {
-        SocketChannel ch = server.accept();
-        if (connections.size() >= MAX_CONNECTIONS) {
-          ch.close();
-          continue;
-        }
-        connections.add(ch);
-        Thread.ofVirtual().name("tool-socket-connection").start(() -> new Connection(ch).run());
-      } catch (IOException e) {
-        if (!closed.get()) log.debug("tool socket {}: {}", path, e.toString());
-        return;
-      }
-    }
+    return new ToolSocket(path, endpoint, token, http, ownerUid);
   }
 
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) return;
-    try {
-      server.close();
-    } catch (IOException e) {
-      // closing anyway
-    }
-    for (SocketChannel c : connections) {
-      try {
-        c.close();
-      } catch (IOException e) {
-        // closing anyway
-      }
-    }
-    try {
-      Files.deleteIfExists(path);
-    } catch (IOException e) {
-      // the run directory goes with the session
-    }
+    closed.set(true);
+    listener.close();
   }
 
   /** One agent-side MCP client: lines in, Streamable HTTP out, answers back as lines. */
@@ -285,12 +233,7 @@ final class ToolSocket implements AutoCloseable {
     }
 
     private void end() {
-      connections.remove(channel);
-      try {
-        channel.close();
-      } catch (IOException e) {
-        // closing anyway
-      }
+      listener.release(channel);
       String id = sessionId;
       if (id != null && !closed.get()) {
         try {
