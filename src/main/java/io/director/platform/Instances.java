@@ -78,7 +78,8 @@ public class Instances {
     }
   }
 
-  private static String hostname() {
+  /** The host name this instance registers under. */
+  public static String hostname() {
     try {
       return InetAddress.getLocalHost().getHostName();
     } catch (Exception e) {

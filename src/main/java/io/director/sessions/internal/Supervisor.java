@@ -1,7 +1,6 @@
 package io.director.sessions.internal;
 
 import io.director.identity.Audit;
-import io.director.platform.Instances;
 import io.director.platform.db.Notifications;
 import io.director.sessions.SessionStatus;
 import io.director.sessions.sandbox.LaunchSpec;
@@ -16,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,8 +27,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.node.ObjectNode;
@@ -45,14 +41,12 @@ import tools.jackson.databind.node.ObjectNode;
 public class Supervisor {
   private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
   static final String CHANNEL = "director_agent_sessions";
-  private static final Duration INSTANCE_SILENCE = Duration.ofSeconds(60);
 
   private final SessionStore store;
   private final Transcript transcript;
   private final SandboxDriver driver;
   private final SessionsConfig config;
   private final Clock clock;
-  private final Instances instances;
   private final JdbcClient jdbc;
   private final Audit audit;
   private final SessionMetrics metrics;
@@ -65,7 +59,7 @@ public class Supervisor {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
 
-  Supervisor(SessionStore store, Transcript transcript, SandboxDriver driver, SessionsConfig config, Clock clock, Instances instances,
+  Supervisor(SessionStore store, Transcript transcript, SandboxDriver driver, SessionsConfig config, Clock clock,
       JdbcClient jdbc, Audit audit, SessionMetrics metrics, SandboxHost host, Notifications notifications, SessionCredentials credentials) {
     this.credentials = credentials;
     this.store = store;
@@ -73,7 +67,6 @@ public class Supervisor {
     this.driver = driver;
     this.config = config;
     this.clock = clock;
-    this.instances = instances;
     this.jdbc = jdbc;
     this.audit = audit;
     this.metrics = metrics;
@@ -96,8 +89,6 @@ public class Supervisor {
       }
     });
     timers.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
-    timers.scheduleWithFixedDelay(this::reconcileSafely, 10, 10, TimeUnit.SECONDS);
-    timers.scheduleWithFixedDelay(this::expireSafely, 5, 60, TimeUnit.MINUTES);
   }
 
   SandboxDriver driver() {
@@ -352,65 +343,6 @@ public class Supervisor {
       } catch (RuntimeException e) {
         log.warn("session {} tick: {}", r.row.id(), e.toString());
       }
-    }
-  }
-
-  @EventListener(ApplicationReadyEvent.class)
-  void reconcileAtStart() {
-    Thread.ofVirtual().name("session-reconcile").start(this::reconcileSafely);
-  }
-
-  private void reconcileSafely() {
-    try {
-      Instant now = clock.instant();
-      String here = hostname();
-      List<UUID> gone = store.holders().stream().filter(h -> !h.id().equals(instances.id()))
-          .filter(h -> h.hostname() == null || h.stopped() || h.lastSeen().isBefore(now.minus(INSTANCE_SILENCE))
-              // an instance on this host whose process is gone is gone, however recent its heartbeat
-              || h.hostname().equals(here) && h.lastSeen().isBefore(now.minusSeconds(15)) // a missed heartbeat, and...
-                  && ProcessHandle.of(h.pid()).map(p -> !p.isAlive() || isNotDirector(p)).orElse(true)) // ...its pid is gone
-          .map(SessionStore.Holder::id).toList();
-      for (SessionRow lost : store.loseSessionsOf(gone, now)) {
-        boolean reaped = driver.reap(lost.id());
-        ObjectNode n = SessionStore.JSON.createObjectNode().put("status", "lost").put("reason", "instance_lost").putNull("exit_code");
-        long seq = store.lastSeq(lost.id()) + 1;
-        store.append(List.of(lost.id()), List.of(new io.director.sessions.SessionEvent(seq, clock.instant(), "exit", n.toString())));
-        metrics.ended(SessionStatus.LOST, Optional.of("instance_lost"));
-        audit.record("session_ended", lost.tenantId(), "director", Map.of("session", lost.id().toString(), "status", "lost",
-            "reason", "instance_lost", "processes_found", reaped));
-        log.warn("session {} was held by instance {}, which is gone: marked lost{}", lost.id(), lost.instanceId(),
-            reaped ? " and its leftover processes ended" : "");
-      }
-    } catch (RuntimeException e) {
-      log.warn("reconciling sessions failed: {}", e.toString());
-    }
-  }
-
-  private static String hostname() {
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "unknown"; // as the instance registry records it
-    }
-  }
-
-  /** A reused pid: the process there now is not a Java process. */
-  private static boolean isNotDirector(ProcessHandle p) {
-    return p.info().command().map(c -> !c.endsWith("java")).orElse(false);
-  }
-
-  private void expireSafely() {
-    if (config.retention().isZero()) return;
-    try {
-      for (SessionRow old : store.expired(clock.instant().minus(config.retention()), 500)) {
-        if (store.delete(old.tenantId(), old.id())) host.remove(old.id());
-      }
-      // workspaces on this host whose session is gone (deleted or expired through another instance)
-      List<UUID> local = host.localSessions(Duration.ofHours(1)).stream().filter(id -> !running.containsKey(id)).toList();
-      java.util.Set<UUID> kept = store.existing(local);
-      local.stream().filter(id -> !kept.contains(id)).forEach(host::remove);
-    } catch (RuntimeException e) {
-      log.warn("removing expired sessions failed: {}", e.toString());
     }
   }
 

@@ -106,10 +106,27 @@ public final class OutputFiles implements AutoCloseable {
     final Path path;
     final OutputSink.Stream stream;
     long position;
+    /** Opened on the first read and kept until the session is finished: sweeps cost no open/close. */
+    FileChannel channel;
 
     File(Path path, OutputSink.Stream stream) {
       this.path = path;
       this.stream = stream;
+    }
+
+    FileChannel channel() throws IOException {
+      if (channel == null) channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      return channel;
+    }
+
+    void close() {
+      if (channel == null) return;
+      try {
+        channel.close();
+      } catch (IOException e) {
+        // done with it anyway
+      }
+      channel = null;
     }
   }
 
@@ -121,6 +138,7 @@ public final class OutputFiles implements AutoCloseable {
     private final OutputSink sink;
     private final ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
     private volatile boolean discard;
+    private boolean finished;
     private WatchKey key;
 
     private Followed(Path dir, File out, File err, OutputSink sink) {
@@ -142,16 +160,23 @@ public final class OutputFiles implements AutoCloseable {
       while (drain()) {
         // all of it
       }
+      synchronized (this) {
+        finished = true;
+        out.close();
+        err.close();
+      }
     }
 
     /** Reads a share of what is new; true when there is more. */
     private synchronized boolean drain() {
+      if (finished) return false;
       boolean more = read(out);
       return read(err) | more;
     }
 
     private boolean read(File f) {
-      try (FileChannel ch = FileChannel.open(f.path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      try {
+        FileChannel ch = f.channel();
         // at most 1 MiB per file per pass, so one flooding session cannot starve the others
         boolean more = false;
         for (int chunks = 0; ; chunks++) {
