@@ -8,6 +8,7 @@ public enum ProblemKind {
   NOT_FOUND(404, "Not found"),
   CONFLICT(409, "Conflict"),
   UNPROCESSABLE(422, "Unprocessable content"),
+  TOO_LARGE(413, "Content too large"),
   RATE_LIMITED(429, "Too many requests"),
   UNAVAILABLE(503, "Service unavailable");
 

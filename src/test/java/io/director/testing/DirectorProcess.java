@@ -45,6 +45,10 @@ public final class DirectorProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(javaBinary());
     command.add("-Xmx512m");
+    if (args.length > 0 && args[0].equals("serve")) {
+      command.add("--add-modules=jdk.incubator.vector"); // as ./director serve runs it
+      command.add("--enable-native-access=ALL-UNNAMED");
+    }
     command.add("-jar");
     command.add(JAR.toString());
     command.addAll(List.of(args));

@@ -7,6 +7,7 @@ import io.director.gateway.UpstreamServer;
 import io.director.gateway.UpstreamTransport;
 import io.director.gateway.UpstreamTransport.Value;
 import io.director.platform.config.DirectorConfig;
+import io.director.shared.SecretBox;
 import java.net.URI;
 import java.sql.ResultSet;
 import java.sql.SQLException;

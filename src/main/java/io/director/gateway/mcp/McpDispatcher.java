@@ -1,8 +1,10 @@
 package io.director.gateway.mcp;
 
+import io.director.gateway.BuiltinTools;
 import io.director.gateway.Playbook;
 import io.director.gateway.PromptTemplate;
 import io.director.gateway.UpstreamServer;
+import io.director.identity.Principal;
 import io.director.platform.Version;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,19 +34,25 @@ public class McpDispatcher {
 
   private final Upstreams upstreams;
   private final ToolCalls calls;
+  private final List<BuiltinTools> builtins;
 
-  McpDispatcher(Upstreams upstreams, ToolCalls calls) {
+  McpDispatcher(Upstreams upstreams, ToolCalls calls, List<BuiltinTools> builtins) {
     this.upstreams = upstreams;
     this.calls = calls;
+    this.builtins = List.copyOf(builtins);
   }
 
   /**
    * Who is calling: for the call record; {@code callKey} names the client request so it can be
    * cancelled; {@code client} is where what the upstream says back to the caller goes.
    */
-  public record Caller(String tenantId, String principal, Optional<String> callKey, Downstream client) {
-    public Caller(String tenantId, String principal) {
-      this(tenantId, principal, Optional.empty(), Downstream.NONE);
+  public record Caller(Principal principal, Optional<String> callKey, Downstream client) {
+    public Caller(Principal principal) {
+      this(principal, Optional.empty(), Downstream.NONE);
+    }
+
+    public String tenantId() {
+      return principal.tenantId();
     }
   }
 
@@ -106,8 +114,19 @@ public class McpDispatcher {
     };
   }
 
-  /** A served tool: the client-facing definition and where it comes from. */
-  record Route(UpstreamServer server, String upstreamName, JsonNode definition) {}
+  /**
+   * A served tool: the client-facing definition and where it comes from, an upstream server or
+   * (with {@code server} null) one of Director's own.
+   */
+  record Route(UpstreamServer server, BuiltinTools builtin, String upstreamName, JsonNode definition) {
+    Route(UpstreamServer server, String upstreamName, JsonNode definition) {
+      this(server, null, upstreamName, definition);
+    }
+
+    String serverName() {
+      return server != null ? server.name() : builtin.server();
+    }
+  }
 
   Map<String, Route> routes(Playbook playbook) {
     return routes(playbook, true);
@@ -122,6 +141,13 @@ public class McpDispatcher {
     }
     long until = System.nanoTime() + deadline.toNanos();
     Map<String, Route> routes = new LinkedHashMap<>();
+    for (BuiltinTools builtin : builtins) {
+      if (!builtin.servedIn(playbook)) continue;
+      for (ObjectNode tool : builtin.definitions()) {
+        String name = tool.path("name").asString();
+        routes.putIfAbsent(name, new Route(null, builtin, name, copy ? tool.deepCopy() : null));
+      }
+    }
     for (Map.Entry<UpstreamServer, CompletableFuture<List<JsonNode>>> e : pending.entrySet()) {
       UpstreamServer server = e.getKey();
       List<JsonNode> tools;
@@ -143,9 +169,9 @@ public class McpDispatcher {
           server.tools().description(name).ifPresent(text -> d.put("description", text));
         }
         Route existing = routes.putIfAbsent(exposed, new Route(server, name, definition));
-        if (existing != null && !existing.server().equals(server)) {
+        if (existing != null && !server.equals(existing.server())) {
           log.warn("playbook {}: tool {} is offered by servers {} and {}; {} wins — set a prefix or rename one",
-              playbook.name(), exposed, existing.server().name(), server.name(), existing.server().name());
+              playbook.name(), exposed, existing.serverName(), server.name(), existing.serverName());
         }
       }
     }
@@ -172,7 +198,7 @@ public class McpDispatcher {
     List<ObjectNode> out = new ArrayList<>();
     routes(playbook).values().forEach(r -> {
       ObjectNode d = ((ObjectNode) r.definition()).deepCopy();
-      d.put("server", r.server().name());
+      d.put("server", r.serverName());
       d.put("upstream_name", r.upstreamName());
       out.add(d);
     });
@@ -193,6 +219,7 @@ public class McpDispatcher {
     }
     Route route = routes(playbook, false).get(name);
     if (route == null) throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "Unknown tool: " + name);
+    if (route.builtin() != null) return callBuiltin(playbook, caller, route.builtin(), name, params);
     ObjectNode forwarded = ((ObjectNode) params).deepCopy();
     forwarded.put("name", route.upstreamName());
     Duration timeout = upstreams.config().requestTimeout();
@@ -225,8 +252,26 @@ public class McpDispatcher {
           : f.code() == Exchange.REQUEST_CANCELLED ? "cancelled" : "error";
       throw f;
     } finally {
-      calls.record(new ToolCalls.Call(caller.tenantId(), playbook.id(), playbook.name(), caller.principal(), route.server().name(), name,
+      calls.record(new ToolCalls.Call(caller.tenantId(), playbook.id(), playbook.name(), caller.principal().label(), route.server().name(), name,
           startedAt, Duration.ofNanos(System.nanoTime() - started), outcome, bytesIn, bytesOut,
+          playbook.recordArguments() ? params.get("arguments") : null));
+    }
+  }
+
+  private JsonNode callBuiltin(Playbook playbook, Caller caller, BuiltinTools builtin, String name, JsonNode params) {
+    java.time.Instant startedAt = java.time.Instant.now();
+    long started = System.nanoTime();
+    JsonNode arguments = params.path("arguments");
+    String outcome = "error";
+    int bytesOut = 0;
+    try {
+      JsonNode result = builtin.call(playbook, caller.principal(), name, arguments.isObject() ? arguments : JsonRpc.NODES.objectNode());
+      bytesOut = JsonRpc.JSON.writeValueAsBytes(result).length;
+      outcome = result.path("isError").asBoolean(false) ? "tool_error" : "ok";
+      return result;
+    } finally {
+      calls.record(new ToolCalls.Call(caller.tenantId(), playbook.id(), playbook.name(), caller.principal().label(), builtin.server(), name,
+          startedAt, Duration.ofNanos(System.nanoTime() - started), outcome, JsonRpc.JSON.writeValueAsBytes(params).length, bytesOut,
           playbook.recordArguments() ? params.get("arguments") : null));
     }
   }

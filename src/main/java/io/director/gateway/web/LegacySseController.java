@@ -85,7 +85,7 @@ class LegacySseController {
     JsonNode requestId = message.get("id");
     Optional<String> callKey = requestId != null && (requestId.isString() || requestId.isIntegralNumber())
         ? Optional.of(s.id() + ":" + requestId) : Optional.empty();
-    McpDispatcher.Caller caller = new McpDispatcher.Caller(principal.tenantId(), principal.label(), callKey, s.downstream());
+    McpDispatcher.Caller caller = new McpDispatcher.Caller(principal, callKey, s.downstream());
     Playbook p = playbook.get();
     if ("initialize".equals(message.path("method").asString(""))) s.initialized(message.path("params").path("capabilities"));
     Thread.ofVirtual().start(() -> s.send(answer(p, caller, message)));

@@ -202,7 +202,7 @@ class McpController {
     if (!id.isString() && !id.isIntegralNumber()) return JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Invalid Request: id must be a string or integer");
     JsonNode params = m.has("params") ? m.get("params") : JsonRpc.NODES.objectNode();
     if (!params.isObject()) return JsonRpc.error(id, JsonRpc.INVALID_PARAMS, "params must be an object");
-    McpDispatcher.Caller caller = new McpDispatcher.Caller(principal.tenantId(), principal.label(), Optional.of(sessionId + ":" + id), client);
+    McpDispatcher.Caller caller = new McpDispatcher.Caller(principal, Optional.of(sessionId + ":" + id), client);
     String method = m.get("method").asString();
     try {
       if (method.equals("resources/unsubscribe")) {

@@ -77,7 +77,7 @@ class PlaybookToolsController {
     ObjectNode params = JsonRpc.NODES.objectNode().put("name", tool);
     params.set("arguments", arguments == null || arguments.isNull() ? JsonRpc.NODES.objectNode() : arguments);
     try {
-      return dispatcher.handle(playbook, new McpDispatcher.Caller(principal.tenantId(), principal.label()), "tools/call", params);
+      return dispatcher.handle(playbook, new McpDispatcher.Caller(principal), "tools/call", params);
     } catch (JsonRpc.Failure f) {
       if (f.code() == JsonRpc.INVALID_PARAMS && f.getMessage().startsWith("Unknown tool")) {
         throw DirectorException.notFound("gateway.tool-not-found", f.getMessage());

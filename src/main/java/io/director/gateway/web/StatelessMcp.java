@@ -127,7 +127,7 @@ class StatelessMcp {
     Optional<String> mismatch = headerMismatch(request, method, params);
     if (mismatch.isPresent()) return McpController.rpc(HttpStatus.BAD_REQUEST, JsonRpc.error(id, HEADER_MISMATCH, mismatch.get()));
 
-    McpDispatcher.Caller caller = new McpDispatcher.Caller(principal.tenantId(), principal.label(), Optional.empty(), Downstream.NONE);
+    McpDispatcher.Caller caller = new McpDispatcher.Caller(principal, Optional.empty(), Downstream.NONE);
     try {
       if (method.equals("server/discover")) return McpController.rpc(HttpStatus.OK, JsonRpc.result(id, cacheable(complete(playbook, discover(playbook)))));
       if (method.equals("subscriptions/listen")) return listen(playbook, id, params);
@@ -250,7 +250,7 @@ class StatelessMcp {
     ObjectNode meta = forwarded.withObject("_meta");
     meta.remove(List.of(StatelessRevision.META_VERSION, StatelessRevision.META_CAPABILITIES, StatelessRevision.META_CLIENT_INFO, StatelessRevision.META_LOG_LEVEL));
     if (meta.isEmpty()) forwarded.remove("_meta");
-    McpDispatcher.Caller caller = new McpDispatcher.Caller(principal.tenantId(), principal.label(), Optional.empty(), client);
+    McpDispatcher.Caller caller = new McpDispatcher.Caller(principal, Optional.empty(), client);
     Thread.ofVirtual().name("mcp-call").start(() -> {
       JsonNode answer;
       try {

@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
  * IETF RateLimit-Policy / RateLimit headers.
  */
 @Component
-public class RateLimits {
+public class RateLimits implements io.director.identity.RequestLimiter {
   private static final int CACHED_PROXIES = 10_000;
   private static final long EXACT_BELOW = 200;
   private static final Duration SYNC_INTERVAL = Duration.ofMillis(100);
@@ -51,6 +51,11 @@ public class RateLimits {
   /** A limit under a name: {@code capacity} requests per {@code window}, refilled gradually. */
   public record Limit(String policy, long capacity, Duration window) {}
 
+  @Override
+  public void consume(String bucket, String policy, long capacity, Duration window, java.util.Optional<HttpServletResponse> response) {
+    consume(bucket, new Limit(policy, capacity, window), response.orElse(null));
+  }
+
   /** Consumes one request from bucket {@code key}; throws a 429 problem when it is empty. */
   public void consume(String key, Limit limit, HttpServletResponse response) {
     BucketConfiguration config = BucketConfiguration.builder()
@@ -58,11 +63,13 @@ public class RateLimits {
         .build();
     ConsumptionProbe probe = bucket(key, limit, config).tryConsumeAndReturnRemaining(1);
     long resetSeconds = Math.max(1, (probe.getNanosToWaitForReset() + 999_999_999L) / 1_000_000_000L);
-    response.setHeader("RateLimit-Policy", "\"" + limit.policy() + "\";q=" + limit.capacity() + ";w=" + limit.window().toSeconds());
-    response.setHeader("RateLimit", "\"" + limit.policy() + "\";r=" + probe.getRemainingTokens() + ";t=" + resetSeconds);
+    if (response != null) {
+      response.setHeader("RateLimit-Policy", "\"" + limit.policy() + "\";q=" + limit.capacity() + ";w=" + limit.window().toSeconds());
+      response.setHeader("RateLimit", "\"" + limit.policy() + "\";r=" + probe.getRemainingTokens() + ";t=" + resetSeconds);
+    }
     if (!probe.isConsumed()) {
       long retryAfter = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
-      response.setHeader("Retry-After", Long.toString(retryAfter));
+      if (response != null) response.setHeader("Retry-After", Long.toString(retryAfter));
       throw new DirectorException(ProblemKind.RATE_LIMITED, "identity.rate-limited",
           "rate limit '" + limit.policy() + "' exceeded; retry after " + retryAfter + " s");
     }

@@ -1,8 +1,5 @@
-package io.director.gateway.internal;
+package io.director.shared;
 
-import io.director.shared.Crypto;
-import io.director.shared.DirectorException;
-import io.director.shared.Secret;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -13,7 +10,7 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * AES-256-GCM for secrets at rest (upstream env and header values), under a key derived from
+ * AES-256-GCM for secrets at rest (upstream env and header values, secret memories), under a key derived from
  * DIRECTOR_SECRET. Ciphertexts are {@code v1:<base64(iv || ciphertext || tag)>}; the associated
  * data binds each one to where it is stored, so a ciphertext cannot be moved to another field.
  */
@@ -42,7 +39,7 @@ public final class SecretBox {
 
   public String open(String sealed, String context) {
     if (sealed == null || !sealed.startsWith(PREFIX)) {
-      throw DirectorException.unavailable("gateway.secret-unreadable", "a stored secret has an unknown format");
+      throw DirectorException.unavailable("secret-unreadable", "a stored secret has an unknown format");
     }
     try {
       byte[] all = Base64.getDecoder().decode(sealed.substring(PREFIX.length()));
@@ -51,7 +48,7 @@ public final class SecretBox {
       cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
       return new String(cipher.doFinal(all, 12, all.length - 12), StandardCharsets.UTF_8);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
-      throw DirectorException.unavailable("gateway.secret-unreadable",
+      throw DirectorException.unavailable("secret-unreadable",
           "a stored secret cannot be decrypted (was DIRECTOR_SECRET changed?)");
     }
   }

@@ -1,0 +1,30 @@
+package io.director.memory.internal;
+
+import io.director.platform.config.EffectiveConfig;
+import io.director.shared.DirectorException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The memory settings, the embedding model they choose and this instance's vector index. */
+@Configuration(proxyBeanMethods = false)
+class MemoryConfiguration {
+  @Bean
+  MemoryConfig memoryConfig(EffectiveConfig effective) {
+    return MemoryConfig.from(effective);
+  }
+
+  @Bean
+  Embedder memoryEmbedder(MemoryConfig config) {
+    if (config.embeddingsUrl().isPresent()) {
+      String model = config.embeddingsModel().orElseThrow(() -> DirectorException.invalid("config.invalid",
+          "MEMORY_EMBEDDINGS_MODEL is required with MEMORY_EMBEDDINGS_URL"));
+      return new RemoteEmbedder(config.embeddingsUrl().get(), model, config.embeddingsApiKey());
+    }
+    return new LocalEmbedder();
+  }
+
+  @Bean
+  VectorIndex memoryVectorIndex() {
+    return new VectorIndex(Int8Dot.best());
+  }
+}

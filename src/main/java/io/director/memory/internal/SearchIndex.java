@@ -1,0 +1,205 @@
+package io.director.memory.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The {@code memory_index} table: one searchable row per event, memory or decision, with a
+ * generated tsvector (GIN-indexed) and the item's embedding. Full-text search runs here.
+ */
+@Repository
+class SearchIndex {
+  private final JdbcClient jdbc;
+
+  SearchIndex(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /** What is written for one item; {@code embedding} may be null until the backfill computes it. */
+  record Row(UUID itemId, String tenant, long namespaceId, String type, String kind, List<String> tags, String body, float[] embedding,
+      String model, Double importance, Instant validTo, Instant createdAt) {}
+
+  /** What filters a search: empty lists mean any. */
+  record Scope(String tenant, List<Long> namespaces, List<String> types, List<String> kinds, List<String> tags, Optional<Instant> since) {
+    Scope {
+      namespaces = List.copyOf(namespaces);
+      types = List.copyOf(types);
+      kinds = List.copyOf(kinds);
+      tags = List.copyOf(tags);
+    }
+
+    Scope withTypes(List<String> t, List<String> k) {
+      return new Scope(tenant, namespaces, t, k, tags, since);
+    }
+  }
+
+  /** An index row as a search result shows it. */
+  record Found(UUID id, String type, String kind, String namespace, String body, List<String> tags, Instant createdAt, Double importance) {}
+
+  /** Writes the row; returns its change stamp (microseconds). */
+  long put(Row r) {
+    return jdbc.sql("""
+        INSERT INTO memory_index (item_id, tenant_id, namespace_id, item_type, kind, tags, body, embedding, model, importance, valid_to, created_at)
+        VALUES (:id, :t, :ns, :type, :kind, :tags, :body, :emb, :model, :imp, :vt, :created)
+        ON CONFLICT (item_id) DO UPDATE SET kind = EXCLUDED.kind, tags = EXCLUDED.tags, body = EXCLUDED.body, embedding = EXCLUDED.embedding,
+          model = EXCLUDED.model, importance = EXCLUDED.importance, valid_to = EXCLUDED.valid_to, changed_at = clock_timestamp()
+        RETURNING changed_at""")
+        .param("id", r.itemId()).param("t", r.tenant()).param("ns", r.namespaceId()).param("type", r.type()).param("kind", r.kind())
+        .param("tags", r.tags().toArray(String[]::new)).param("body", r.body()).param("emb", r.embedding() == null ? null : bytes(r.embedding()))
+        .param("model", r.embedding() == null ? null : r.model()).param("imp", r.importance())
+        .param("vt", r.validTo() == null ? null : Timestamp.from(r.validTo())).param("created", Timestamp.from(r.createdAt()))
+        .query((rs, i) -> micros(rs.getTimestamp(1))).single();
+  }
+
+  void remove(UUID itemId) {
+    jdbc.sql("DELETE FROM memory_index WHERE item_id = :id").param("id", itemId).update();
+  }
+
+  /** A ranked full-text hit. */
+  record TextHit(UUID id, double rank) {}
+
+  /**
+   * Rows matching any of the query's words, those matching all of them (websearch syntax: "phrases",
+   * or, -not) first, then by ts_rank. A query using websearch operators is taken as written.
+   */
+  List<TextHit> text(Scope s, String query, int n) {
+    boolean strict = query.contains("\"") || query.matches("(?s).*(^|\\s)-\\S.*") || query.matches("(?s).*\\s(or|OR)\\s.*");
+    String match = strict ? "q.strict" : "q.loose";
+    return jdbc.sql("""
+        WITH q AS (SELECT websearch_to_tsquery('english', :q) AS strict,
+                          to_tsquery('simple', (SELECT string_agg(quote_literal(l), ' | ')
+                                                FROM unnest(tsvector_to_array(to_tsvector('english', :q))) l)) AS loose)
+        SELECT i.item_id, (i.tsv @@ q.strict)::int + ts_rank(i.tsv, %s) AS rank FROM memory_index i, q
+        WHERE i.tenant_id = :t AND i.tsv @@ %s AND %s
+        ORDER BY rank DESC, i.created_at DESC LIMIT :n""".formatted(match, match, FILTERS))
+        .param("q", query).param("n", n).params(filters(s)).query((rs, i) -> new TextHit(rs.getObject(1, UUID.class), rs.getDouble(2))).list();
+  }
+
+  private static final String FILTERS = """
+      (cardinality(CAST(:ns AS bigint[])) = 0 OR i.namespace_id = ANY (CAST(:ns AS bigint[])))
+        AND (cardinality(CAST(:types AS text[])) = 0 OR i.item_type = ANY (CAST(:types AS text[])))
+        AND (cardinality(CAST(:kinds AS text[])) = 0 OR i.kind = ANY (CAST(:kinds AS text[])))
+        AND i.tags @> CAST(:tags AS text[]) AND (CAST(:since AS timestamptz) IS NULL OR i.created_at >= :since)
+        AND (i.valid_to IS NULL OR i.valid_to > now()) AND i.tenant_id = :t""";
+
+  private static Map<String, Object> filters(Scope s) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("t", s.tenant());
+    p.put("ns", s.namespaces().stream().map(String::valueOf).toArray(String[]::new));
+    p.put("types", s.types().toArray(String[]::new));
+    p.put("kinds", s.kinds().toArray(String[]::new));
+    p.put("tags", s.tags().toArray(String[]::new));
+    p.put("since", s.since().map(Timestamp::from).orElse(null));
+    return p;
+  }
+
+  /** The rows among {@code ids} that exist and pass the filters, keyed by id. */
+  Map<UUID, Found> fetch(Scope s, List<UUID> ids) {
+    if (ids.isEmpty()) return Map.of();
+    Map<UUID, Found> out = new LinkedHashMap<>();
+    jdbc.sql("""
+        SELECT i.item_id, i.item_type, i.kind, n.name, i.body, i.tags, i.created_at, i.importance
+        FROM memory_index i JOIN memory_namespaces n ON n.id = i.namespace_id
+        WHERE i.item_id = ANY (CAST(:ids AS uuid[])) AND %s""".formatted(FILTERS))
+        .param("ids", ids.stream().map(UUID::toString).toArray(String[]::new)).params(filters(s))
+        .query((ResultSet rs) -> {
+          Found f = found(rs);
+          out.put(f.id(), f);
+        });
+    return out;
+  }
+
+  /** Newest rows of a namespace of one type and kind set, for context bundles. */
+  List<Found> recent(Scope s, int n) {
+    return jdbc.sql("""
+        SELECT i.item_id, i.item_type, i.kind, n.name, i.body, i.tags, i.created_at, i.importance
+        FROM memory_index i JOIN memory_namespaces n ON n.id = i.namespace_id WHERE %s
+        ORDER BY i.created_at DESC LIMIT :n""".formatted(FILTERS))
+        .params(filters(s)).param("n", n).query((rs, i) -> found(rs)).list();
+  }
+
+  private static Found found(ResultSet rs) throws SQLException {
+    double imp = rs.getDouble("importance");
+    return new Found(rs.getObject("item_id", UUID.class), rs.getString("item_type"), rs.getString("kind"), rs.getString("name"),
+        rs.getString("body"), MemoryStore.strings(rs.getArray("tags")), rs.getTimestamp("created_at").toInstant(), rs.wasNull() ? null : imp);
+  }
+
+  // ---- for the in-memory vector index and the backfill
+
+  /** A row's vector and what filters see, for {@link VectorIndex}. */
+  void vectors(String where, Map<String, Object> params, Consumer<VectorIndex.Entry> sink) {
+    jdbc.sql("SELECT item_id, tenant_id, namespace_id, item_type || ':' || kind, tags, created_at, changed_at, embedding FROM memory_index "
+            + "WHERE embedding IS NOT NULL AND " + where)
+        .params(params).query((ResultSet rs) -> {
+          sink.accept(new VectorIndex.Entry(rs.getObject(1, UUID.class), rs.getString(2), rs.getLong(3), rs.getString(4),
+              VectorIndex.bloom(MemoryStore.strings(rs.getArray(5))), rs.getTimestamp(6).getTime(), micros(rs.getTimestamp(7)),
+              floats(rs.getBytes(8))));
+        });
+  }
+
+  /** Changed rows' ids with their tenant and change stamp. */
+  List<Object[]> changedSince(Instant since) {
+    return jdbc.sql("SELECT item_id, tenant_id, changed_at, model FROM memory_index WHERE changed_at > :since")
+        .param("since", Timestamp.from(since))
+        .query((rs, i) -> new Object[] {rs.getObject(1, UUID.class), rs.getString(2), micros(rs.getTimestamp(3)), rs.getString(4)}).list();
+  }
+
+  List<Object[]> removedSince(Instant since) {
+    return jdbc.sql("SELECT item_id, tenant_id FROM memory_index_removals WHERE removed_at > :since").param("since", Timestamp.from(since))
+        .query((rs, i) -> new Object[] {rs.getObject(1, UUID.class), rs.getString(2)}).list();
+  }
+
+  Instant databaseNow() {
+    return jdbc.sql("SELECT clock_timestamp()").query(Timestamp.class).single().toInstant();
+  }
+
+  int pruneRemovals(Instant before) {
+    return jdbc.sql("DELETE FROM memory_index_removals WHERE removed_at < :b").param("b", Timestamp.from(before)).update();
+  }
+
+  /** Up to {@code n} rows without a vector of {@code model}, locked for this transaction (others skip them). */
+  List<Object[]> claimUnembedded(String model, int n) {
+    return jdbc.sql("""
+        SELECT item_id, body FROM memory_index WHERE embedding IS NULL OR model IS DISTINCT FROM :m
+        ORDER BY changed_at LIMIT :n FOR UPDATE SKIP LOCKED""")
+        .param("m", model).param("n", n).query((rs, i) -> new Object[] {rs.getObject(1, UUID.class), rs.getString(2)}).list();
+  }
+
+  void setEmbedding(UUID id, float[] v, String model) {
+    jdbc.sql("UPDATE memory_index SET embedding = :e, model = :m, changed_at = clock_timestamp() WHERE item_id = :id")
+        .param("e", bytes(v)).param("m", model).param("id", id).update();
+  }
+
+  long count() {
+    return jdbc.sql("SELECT count(*) FROM memory_index").query(Long.class).single();
+  }
+
+  static long micros(Timestamp t) {
+    return Math.floorDiv(t.getTime(), 1000) * 1_000_000 + t.getNanos() / 1000;
+  }
+
+  static byte[] bytes(float[] v) {
+    ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (float x : v) b.putFloat(x);
+    return b.array();
+  }
+
+  static float[] floats(byte[] bytes) {
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    float[] v = new float[bytes.length / 4];
+    for (int i = 0; i < v.length; i++) v[i] = b.getFloat();
+    return v;
+  }
+}
