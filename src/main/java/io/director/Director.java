@@ -12,6 +12,7 @@ import io.director.cli.NetRelayCommand;
 import io.director.cli.PlaybookCommand;
 import io.director.cli.MigrateCommand;
 import io.director.cli.ServeCommand;
+import io.director.cli.MemoryCommand;
 import io.director.cli.SessionCommand;
 import io.director.cli.VersionCommand;
 import io.director.platform.Version;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Command;
     versionProvider = Director.VersionProvider.class,
     description = "Self-hosted control plane for AI agents.",
     subcommands = {ServeCommand.class, MigrateCommand.class, ConfigCommand.class, HealthCommand.class, LoginCommand.class,
-        KeysCommand.class, AdminCommand.class, PlaybookCommand.class, McpCommand.class, McpBridgeCommand.class, NetRelayCommand.class, SessionCommand.class, ConnectCommand.class, VersionCommand.class})
+        KeysCommand.class, AdminCommand.class, PlaybookCommand.class, McpCommand.class, McpBridgeCommand.class, NetRelayCommand.class, SessionCommand.class, MemoryCommand.class, ConnectCommand.class, VersionCommand.class})
 public final class Director implements Runnable {
   /** A command returns this to keep the JVM running (the server) instead of exiting. */
   public static final int KEEP_RUNNING = -1;

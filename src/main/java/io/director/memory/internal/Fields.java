@@ -15,7 +15,7 @@ import tools.jackson.databind.JsonNode;
 
 /** Reading request bodies strictly: every problem is a 422 naming the field, an oversized text a 413. */
 final class Fields {
-  static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}");
+  static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._:@-]{0,127}");
   private static final Pattern TAG = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N}._:/-]{0,63}");
   static final int MAX_TAGS = 32;
 
@@ -54,7 +54,7 @@ final class Fields {
 
   static String namespace(String ns, String field) {
     if (ns == null || !NAMESPACE.matcher(ns).matches()) {
-      throw DirectorException.field("memory.invalid-namespace", field, "must be 1 to 128 letters, digits or . _ : / @ - (starting with a letter or digit)");
+      throw DirectorException.field("memory.invalid-namespace", field, "must be 1 to 128 letters, digits, spaces or . _ : @ - (starting with a letter or digit)");
     }
     return ns;
   }

@@ -15,7 +15,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * pruning the removal log the vector indexes follow.
  */
 @Component
-class MemoryJobs {
+class MemoryJobs implements org.springframework.context.SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(MemoryJobs.class);
   private static final int BATCH = 500;
   private final MemoryStore store;
@@ -24,8 +24,13 @@ class MemoryJobs {
   private final VectorSync sync;
   private final TransactionTemplate tx;
   private final Clock clock;
+  private final Duration retentionInterval;
+  private final java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().name("memory-retention").daemon().factory());
+  private volatile boolean running;
 
-  MemoryJobs(MemoryStore store, SearchIndex index, Embedder embedder, VectorSync sync, TransactionTemplate tx, Clock clock) {
+  MemoryJobs(MemoryStore store, SearchIndex index, Embedder embedder, VectorSync sync, TransactionTemplate tx, Clock clock, MemoryConfig config) {
+    this.retentionInterval = config.retentionInterval();
     this.store = store;
     this.index = index;
     this.embedder = embedder;
@@ -34,7 +39,30 @@ class MemoryJobs {
     this.clock = clock;
   }
 
-  @Scheduled(fixedDelayString = "${director.memory.retention-interval:5m}", initialDelayString = "${director.memory.retention-delay:30s}")
+  @Override
+  public void start() {
+    running = true;
+    long every = Math.max(1000, retentionInterval.toMillis());
+    timer.scheduleWithFixedDelay(() -> {
+      try {
+        retention();
+      } catch (RuntimeException e) {
+        log.warn("memory retention failed, retrying in {}: {}", retentionInterval, e.getMessage());
+      }
+    }, Math.min(every, 30_000), every, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    timer.shutdownNow();
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
   void retention() {
     for (MemoryStore.Namespace ns : store.withTtl()) {
       int removed;

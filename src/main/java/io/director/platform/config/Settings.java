@@ -75,6 +75,7 @@ public final class Settings {
           Setting.of("MEMORY_EMBEDDINGS_MODEL", STRING, null, "Model name sent to MEMORY_EMBEDDINGS_URL (required with it)."),
           Setting.of("MEMORY_EMBEDDINGS_API_KEY", SECRET, null, "Bearer token for MEMORY_EMBEDDINGS_URL."),
           Setting.of("MEMORY_MAX_CONTENT_SIZE", SIZE, "64KiB", "Largest text of one event, memory or decision; larger ones get 413."),
+          Setting.of("MEMORY_RETENTION_INTERVAL", DURATION, "10m", "How often items older than their namespace's ttl_days are deleted."),
           Setting.of("MEMORY_RATE_LIMIT_WRITES", COUNT, "100", "Memory writes (events, memories, decisions, deletions) a key may make per minute."),
           Setting.of("MEMORY_RATE_LIMIT_SEARCH", COUNT, "300", "Memory searches a key may make per minute."),
           Setting.of("MEMORY_RATE_LIMIT_CONTEXT", COUNT, "60", "Context bundles a key may request per minute."),
