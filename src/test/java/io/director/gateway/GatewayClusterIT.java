@@ -46,7 +46,7 @@ class GatewayClusterIT {
   void anEditThroughOneInstanceIsServedByTheOtherWithinASecond() throws Exception {
     Api apiA = new Api(a);
     Api.Login admin = apiA.registerTenant("gw", "gw-admin");
-    String playbook = apiA.json(apiA.call("POST", "/api/playbooks", admin.bearer(), Map.of("name", "shared",
+    String playbook = apiA.json(apiA.call("POST", "/api/playbooks", admin.bearer(), Map.of("name", "shared", "memory", false,
         "servers", List.of(Map.of("name", "everything", "transport", "stdio", "command", "node",
             "args", List.of(McpGatewayIT.EVERYTHING.toString(), "stdio"), "tools", Map.of("include", List.of("echo")))))), 201)
         .get("id").asString();
@@ -71,7 +71,7 @@ class GatewayClusterIT {
   void aStatelessClientMaySendEachRequestToEitherInstance() throws Exception {
     Api apiA = new Api(a);
     Api.Login admin = apiA.registerTenant("gw-stateless", "gw-stateless-admin");
-    String playbook = apiA.json(apiA.call("POST", "/api/playbooks", admin.bearer(), Map.of("name", "stateless",
+    String playbook = apiA.json(apiA.call("POST", "/api/playbooks", admin.bearer(), Map.of("name", "stateless", "memory", false,
         "servers", List.of(Map.of("name", "everything", "transport", "stdio", "command", "node",
             "args", List.of(McpGatewayIT.EVERYTHING.toString(), "stdio"), "tools", Map.of("include", List.of("echo")))))), 201)
         .get("id").asString();
@@ -93,7 +93,7 @@ class GatewayClusterIT {
   void aStatelessRetryWithInputReachesTheCallOnTheOtherInstance() throws Exception {
     Api apiA = new Api(a);
     Api.Login admin = apiA.registerTenant("gw-mrtr", "gw-mrtr-admin");
-    String playbook = apiA.json(apiA.call("POST", "/api/playbooks", admin.bearer(), Map.of("name", "mrtr",
+    String playbook = apiA.json(apiA.call("POST", "/api/playbooks", admin.bearer(), Map.of("name", "mrtr", "memory", false,
         "servers", List.of(Map.of("name", "everything", "transport", "stdio", "command", "node",
             "args", List.of(McpGatewayIT.EVERYTHING.toString(), "stdio"), "tools", Map.of("include", List.of("trigger-sampling-request")))))), 201)
         .get("id").asString();

@@ -65,7 +65,7 @@ class HttpUpstreamIT {
 
   @Test
   void toolsOfAnHttpUpstreamAreServedAndAnExpiredUpstreamSessionIsRenewedTransparently() throws Exception {
-    String playbook = api.json(api.call("POST", "/api/playbooks", bearer, Map.of("name", "over-http",
+    String playbook = api.json(api.call("POST", "/api/playbooks", bearer, Map.of("name", "over-http", "memory", false,
         "servers", List.of(Map.of("name", "remote", "transport", "http", "url", "http://127.0.0.1:" + upstreamPort + "/mcp",
             "headers", Map.of("X-Team", "director-tests"))))), 201).get("id").asString();
     McpClient client = new McpClient(director, playbook, bearer);
@@ -91,7 +91,7 @@ class HttpUpstreamIT {
     int ssePort = DirectorProcess.freePort();
     Process sse = startUpstream("sse", ssePort);
     try {
-      String playbook = api.json(api.call("POST", "/api/playbooks", bearer, Map.of("name", "over-sse",
+      String playbook = api.json(api.call("POST", "/api/playbooks", bearer, Map.of("name", "over-sse", "memory", false,
           "servers", List.of(Map.of("name", "old", "transport", "sse", "url", "http://127.0.0.1:" + ssePort + "/sse")))), 201).get("id").asString();
       McpClient client = new McpClient(director, playbook, bearer);
       client.initialize("2025-11-25");
@@ -111,7 +111,7 @@ class HttpUpstreamIT {
 
   @Test
   void anUnreachableHttpUpstreamIsAnErrorNotAHang() throws Exception {
-    String playbook = api.json(api.call("POST", "/api/playbooks", bearer, Map.of("name", "nowhere",
+    String playbook = api.json(api.call("POST", "/api/playbooks", bearer, Map.of("name", "nowhere", "memory", false,
         "servers", List.of(Map.of("name", "gone", "transport", "http", "url", "http://127.0.0.1:" + DirectorProcess.freePort() + "/mcp")))), 201)
         .get("id").asString();
     McpClient client = new McpClient(director, playbook, bearer);

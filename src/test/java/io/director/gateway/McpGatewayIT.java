@@ -45,7 +45,7 @@ class McpGatewayIT {
     api = new Api(director);
     owner = api.registerTenant("mcp", "mcp-admin");
     bearer = owner.bearer();
-    playbook = api.json(api.call("POST", "/api/playbooks", bearer, Map.of("name", "everything",
+    playbook = api.json(api.call("POST", "/api/playbooks", bearer, Map.of("name", "everything", "memory", false,
         "description", "The reference server behind Director",
         "servers", List.of(everything("everything", Map.of())),
         "prompts", List.of(Map.of("name", "greet", "description", "Say hello", "template", "Hello {{name}}!",
@@ -331,7 +331,7 @@ class McpGatewayIT {
   @Test
   @Order(11)
   void anUpstreamThatPrintsGarbageIsStillServedAndUnknownFieldsSurvive() throws Exception {
-    String noisy = api.json(api.call("POST", "/api/playbooks", bearer, Map.of("name", "noisy",
+    String noisy = api.json(api.call("POST", "/api/playbooks", bearer, Map.of("name", "noisy", "memory", false,
         "servers", List.of(Map.of("name", "noisy", "transport", "stdio", "command", "node",
             "args", List.of(Path.of("test-peers/noisy-server.mjs").toAbsolutePath().toString()))))), 201).get("id").asString();
     McpClient client = new McpClient(director, noisy, bearer);
@@ -376,14 +376,14 @@ class McpGatewayIT {
     first.put("prefix", "");
     Map<String, Object> second = new java.util.HashMap<>(everything("second", Map.of("include", List.of("echo", "get-sum"))));
     second.put("prefix", "");
-    JsonNode refused = api.json(api.call("POST", "/api/playbooks", bearer, Map.of("name", "clash", "servers", List.of(first, second))), 409);
+    JsonNode refused = api.json(api.call("POST", "/api/playbooks", bearer, Map.of("name", "clash", "memory", false, "servers", List.of(first, second))), 409);
     assertThat(refused.get("code").asString()).isEqualTo("gateway.tool-collision");
     assertThat(refused.get("detail").asString()).contains("'echo' (first, second)").doesNotContain("get-sum");
     assertThat(api.call("GET", "/api/playbooks", bearer, null).body()).doesNotContain("\"clash\"");
 
     // without the clash it is saved; adding a server that brings it back is refused and changes nothing
     second.put("tools", Map.of("include", List.of("get-sum")));
-    String clash = api.json(api.call("POST", "/api/playbooks", bearer, Map.of("name", "clash", "servers", List.of(first, second))), 201)
+    String clash = api.json(api.call("POST", "/api/playbooks", bearer, Map.of("name", "clash", "memory", false, "servers", List.of(first, second))), 201)
         .get("id").asString();
     Map<String, Object> third = new java.util.HashMap<>(everything("third", Map.of("include", List.of("get-sum"))));
     third.put("prefix", "");
@@ -399,7 +399,7 @@ class McpGatewayIT {
   @Test
   @Order(9)
   void aHangingUpstreamDoesNotHideTheOthers() throws Exception {
-    String hanging = api.json(api.call("POST", "/api/playbooks", bearer, Map.of("name", "with-a-hang",
+    String hanging = api.json(api.call("POST", "/api/playbooks", bearer, Map.of("name", "with-a-hang", "memory", false,
         "servers", List.of(everything("good", Map.of("include", List.of("echo"))),
             Map.of("name", "stuck", "transport", "stdio", "command", "node", "args", List.of("-e", "setInterval(() => {}, 1000)"))))), 201)
         .get("id").asString();

@@ -54,6 +54,22 @@ class AuthorizationMatrixIT {
       POST   /api/playbooks/{playbook}/servers server 401 403 201 404   201     404     404   201  403
       GET    /api/playbooks/{playbook}/servers - 401 200 200   404      200     404     404   200  403
       DELETE /api/playbooks/{victim-playbook} - 401 403  204    404      204     404     404   204  403
+      GET    /api/memory/events         -   401  200    200    200      200     200     200   200  200
+      POST   /api/memory/events         mev 401  403    201    201      201     201     201   201  403
+      GET    /api/memory/memories       -   401  200    200    200      200     200     200   200  200
+      POST   /api/memory/memories       mem 401  403    201    201      201     201     201   201  403
+      GET    /api/memory/memories/{memory} - 401 200    200    404      200     404     404   200  200
+      GET    /api/memory/memories/{memory}/history - 401 200 200 404    200     404     404   200  200
+      PATCH  /api/memory/memories/{memory} mtext 401 403 200    404      200     404     404   200  403
+      DELETE /api/memory/memories/{victim-memory} - 401 403 204 404     204     404     404   204  403
+      POST   /api/memory/search         q   401  200    200    200      200     200     200   200  200
+      POST   /api/memory/search         qns 401  200    200    404      200     404     404   200  200
+      POST   /api/memory/context        ctx 401  200    200    404      200     404     404   200  200
+      GET    /api/memory/decisions      -   401  200    200    200      200     200     200   200  200
+      POST   /api/memory/decisions      dec 401  403    201    201      201     201     201   201  403
+      GET    /api/memory/namespaces     -   401  200    200    200      200     200     200   200  200
+      PUT    /api/memory/namespaces/matrix-ttl ttl 401 403 403  403      200     200     200   403  403
+      GET    /api/memory/namespaces/matrix-ns/export - 401 200 200 404    200     404     404   200  200
       POST   /auth/logout-all           -   401  200    200    200      200     200     200   403  403
       """;
 
@@ -64,6 +80,7 @@ class AuthorizationMatrixIT {
   static Api.Login viewer;
   static String memberName;
   static String playbook;
+  static String memory;
 
   @BeforeAll
   static void start() throws Exception {
@@ -81,6 +98,8 @@ class AuthorizationMatrixIT {
     Api.Login otherMember = api.addUser(otherAdmin, "matrix-b-member", "member");
     Api.Login admin = api.login("root-admin");
     playbook = api.json(api.call("POST", "/api/playbooks", tenantAdmin.bearer(), Map.of("name", "matrix-playbook")), 201).get("id").asString();
+    memory = api.json(api.call("POST", "/api/memory/memories", tenantAdmin.bearer(), Map.of("namespace", "matrix-ns", "text", "matrix memory")), 201)
+        .get("id").asString();
     auth.put("anon", null);
     auth.put("viewer", viewer.bearer());
     auth.put("member", member.bearer());
@@ -134,6 +153,11 @@ class AuthorizationMatrixIT {
       return template.replace("{tenant-key}", api.createKey(tenantAdmin, "victim", List.of("memory:read")).get("id").asString());
     }
     if (template.contains("{playbook}")) return template.replace("{playbook}", playbook);
+    if (template.contains("{memory}")) return template.replace("{memory}", memory);
+    if (template.contains("{victim-memory}")) {
+      return template.replace("{victim-memory}", api.json(api.call("POST", "/api/memory/memories", tenantAdmin.bearer(),
+          Map.of("namespace", "matrix-ns", "text", "doomed")), 201).get("id").asString());
+    }
     if (template.contains("{victim-playbook}")) {
       return template.replace("{victim-playbook}", api.json(api.call("POST", "/api/playbooks", tenantAdmin.bearer(),
           Map.of("name", "victim-" + UUID.randomUUID())), 201).get("id").asString());
@@ -158,6 +182,14 @@ class AuthorizationMatrixIT {
       case "cfg" -> Map.of("PORT", "8080");
       case "pb" -> Map.of("name", "pb-" + UUID.randomUUID());
       case "desc" -> Map.of("description", "changed by the matrix");
+      case "mev" -> Map.of("namespace", "matrix-writes", "content", "matrix event");
+      case "mem" -> Map.of("namespace", "matrix-writes", "text", "matrix fact");
+      case "mtext" -> Map.of("text", "matrix memory, changed");
+      case "q" -> Map.of("query", "matrix");
+      case "qns" -> Map.of("query", "matrix", "namespace", "matrix-ns");
+      case "ctx" -> Map.of("query", "matrix", "namespace", "matrix-ns");
+      case "dec" -> Map.of("namespace", "matrix-writes", "title", "matrix", "decision", "decided");
+      case "ttl" -> Map.of("ttl_days", 30);
       case "server" -> Map.of("name", "s-" + UUID.randomUUID().toString().substring(0, 8), "transport", "stdio", "command", "npx");
       default -> null;
     };
