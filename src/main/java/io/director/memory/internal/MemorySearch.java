@@ -24,6 +24,7 @@ import tools.jackson.databind.JsonNode;
 @Component
 public class MemorySearch {
   static final int RRF_K = 60;
+  static final double LOOSE_TEXT_WEIGHT = 0.5;
   public static final int MAX_K = 100;
   private static final Set<String> FIELDS = Set.of("query", "namespace", "kinds", "tags", "since", "k", "mode");
   private static final Set<String> MODES = Set.of("hybrid", "text", "vector");
@@ -110,7 +111,9 @@ public class MemorySearch {
     Map<UUID, double[]> fused = new HashMap<>();
     LinkedHashSet<UUID> order = new LinkedHashSet<>();
     for (int i = 0; i < text.size(); i++) {
-      fused.computeIfAbsent(text.get(i).id(), id -> new double[] {0, -1, 0, -1, 0})[0] += 1.0 / (RRF_K + i + 1);
+      // a row matching only some of the query's words counts half: alone it is weak evidence
+      double weight = text.get(i).rank() >= 1 ? 1 : LOOSE_TEXT_WEIGHT;
+      fused.computeIfAbsent(text.get(i).id(), id -> new double[] {0, -1, 0, -1, 0})[0] += weight / (RRF_K + i + 1);
       double[] f = fused.get(text.get(i).id());
       f[1] = i + 1;
       f[2] = text.get(i).rank();
