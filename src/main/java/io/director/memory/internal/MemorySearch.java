@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
@@ -24,6 +25,7 @@ import tools.jackson.databind.JsonNode;
 @Component
 public class MemorySearch {
   static final int RRF_K = 60;
+  private static final java.util.concurrent.Executor TEXT_SEARCHES = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
   static final double LOOSE_TEXT_WEIGHT = 0.5;
   public static final int MAX_K = 100;
   private static final Set<String> FIELDS = Set.of("query", "namespace", "kinds", "tags", "since", "k", "mode");
@@ -92,7 +94,9 @@ public class MemorySearch {
   /** The search itself, for the API and for context bundles; {@code kindKeys} are "type:kind" pairs (empty: any). */
   Result search(SearchIndex.Scope scope, Set<String> kindKeys, String query, int k, String mode) {
     int candidates = Math.max(50, k * 4);
-    List<SearchIndex.TextHit> text = List.of();
+    // the full-text query runs in PostgreSQL while this thread embeds the query and scans the vectors
+    CompletableFuture<List<SearchIndex.TextHit>> textual = mode.equals("vector") ? CompletableFuture.completedFuture(List.of())
+        : CompletableFuture.supplyAsync(() -> index.text(scope, query, candidates), TEXT_SEARCHES);
     List<VectorIndex.Hit> vector = List.of();
     String used = mode;
     if (!mode.equals("text")) {
@@ -107,7 +111,13 @@ public class MemorySearch {
         used = "text";
       }
     }
-    if (!mode.equals("vector")) text = index.text(scope, query, candidates);
+    List<SearchIndex.TextHit> text;
+    try {
+      text = textual.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) throw r;
+      throw e;
+    }
     Map<UUID, double[]> fused = new HashMap<>();
     LinkedHashSet<UUID> order = new LinkedHashSet<>();
     for (int i = 0; i < text.size(); i++) {

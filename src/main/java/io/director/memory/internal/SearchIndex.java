@@ -67,24 +67,68 @@ class SearchIndex {
     jdbc.sql("DELETE FROM memory_index WHERE item_id = :id").param("id", itemId).update();
   }
 
-  /** A ranked full-text hit. */
+  /** A ranked full-text hit; {@code rank} ≥ 1 when the row matches every word of the query. */
   record TextHit(UUID id, double rank) {}
 
+  /** Only the newest this many matching rows are ranked: ranking them all would cost in proportion to how common the words are. */
+  static final int RANK_AT_MOST = 1000;
+
   /**
-   * Rows matching any of the query's words, those matching all of them (websearch syntax: "phrases",
-   * or, -not) first, then by ts_rank. A query using websearch operators is taken as written.
+   * Rows matching all the query's words (websearch syntax: "phrases", or, -not) first, then rows
+   * matching any of its uncommon words — a word in more than 1% of rows (PostgreSQL's own
+   * statistics) says little alone and would make the query scan a large part of the table — each
+   * group by ts_rank, among the newest {@link #RANK_AT_MOST} matches so the cost stays bounded
+   * however common the words are. A query using websearch operators is taken as written.
    */
   List<TextHit> text(Scope s, String query, int n) {
-    boolean strict = query.contains("\"") || query.matches("(?s).*(^|\\s)-\\S.*") || query.matches("(?s).*\\s(or|OR)\\s.*");
-    String match = strict ? "q.strict" : "q.loose";
-    return jdbc.sql("""
-        WITH q AS (SELECT websearch_to_tsquery('english', :q) AS strict,
-                          to_tsquery('simple', (SELECT string_agg(quote_literal(l), ' | ')
-                                                FROM unnest(tsvector_to_array(to_tsvector('english', :q))) l)) AS loose)
-        SELECT i.item_id, (i.tsv @@ q.strict)::int + ts_rank(i.tsv, %s) AS rank FROM memory_index i, q
-        WHERE i.tenant_id = :t AND i.tsv @@ %s AND %s
-        ORDER BY rank DESC, i.created_at DESC LIMIT :n""".formatted(match, match, FILTERS))
-        .param("q", query).param("n", n).params(filters(s)).query((rs, i) -> new TextHit(rs.getObject(1, UUID.class), rs.getDouble(2))).list();
+    boolean asWritten = query.contains("\"") || query.matches("(?s).*(^|\\s)-\\S.*") || query.matches("(?s).*\\s(or|OR)\\s.*");
+    // the queries are built first and then passed as constants, so the planner can estimate how many rows match
+    String[] q = jdbc.sql("""
+        SELECT websearch_to_tsquery('english', :q)::text,
+               coalesce((SELECT string_agg(quote_literal(l), ' | ') FROM unnest(tsvector_to_array(to_tsvector('english', :q))) l
+                         WHERE l <> ALL (CAST(:common AS text[]))), ''),
+               coalesce((SELECT string_agg(quote_literal(l), ' | ') FROM unnest(tsvector_to_array(to_tsvector('english', :q))) l), '')""")
+        .param("q", query).param("common", commonLexemes())
+        .query((rs, i) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).single();
+    if (q[0].isEmpty() && q[2].isEmpty()) return List.of();
+    Map<String, Object> params = new LinkedHashMap<>(filters(s));
+    params.put("n", n);
+    // inlined as literals (PostgreSQL's own output, quotes doubled): with bind parameters the driver
+    // soon switches to a generic plan that cannot know how selective the query is, and scans the tenant
+    String strict = literal(q[0]) + "::tsquery";
+    String match = asWritten ? strict : "(" + strict + " || to_tsquery('simple', " + literal(asWritten || q[1].isEmpty() ? q[0] : q[1]) + "))";
+    String loose = "to_tsquery('simple', " + literal(q[2].isEmpty() ? q[0] : q[2]) + ")";
+    // at most the newest RANK_AT_MOST matches are ranked, so the cost stays bounded however common the words are
+    List<TextHit> out = jdbc.sql("WITH m AS MATERIALIZED (SELECT i.item_id, i.tsv, i.created_at FROM memory_index i WHERE i.tsv @@ " + match
+            + " AND " + FILTERS + " ORDER BY i.created_at DESC LIMIT " + RANK_AT_MOST + ") SELECT m.item_id, (m.tsv @@ " + strict
+            + ")::int + ts_rank(m.tsv, " + loose + ") AS rank FROM m ORDER BY rank DESC, m.created_at DESC LIMIT :n")
+        .params(params).query((rs, i) -> new TextHit(rs.getObject(1, UUID.class), rs.getDouble(2))).list();
+    return out;
+  }
+
+  private static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
+  }
+
+  private volatile String[] common = new String[0];
+  private volatile long commonReadAt;
+
+  /** Words in more than 1% of index rows, from ANALYZE's statistics; re-read at most once a minute. */
+  private String[] commonLexemes() {
+    long now = System.nanoTime();
+    if (now - commonReadAt > 60_000_000_000L || commonReadAt == 0) {
+      commonReadAt = now;
+      try {
+        common = jdbc.sql("""
+            SELECT coalesce(array_agg(u.e), '{}') FROM pg_stats s,
+                   unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS u(e, f)
+            WHERE s.schemaname = current_schema() AND s.tablename = 'memory_index' AND s.attname = 'tsv' AND u.e IS NOT NULL AND u.f > 0.01""")
+            .query((rs, i) -> (String[]) rs.getArray(1).getArray()).optional().orElse(new String[0]);
+      } catch (RuntimeException e) {
+        common = new String[0];
+      }
+    }
+    return common;
   }
 
   private static final String FILTERS = """

@@ -32,11 +32,33 @@ final class VectorIndex {
   record Entry(UUID id, String tenant, long namespaceId, String kind, long tagBloom, long createdAtMillis, long changedAtMicros,
       float[] vector) {}
 
-  /** What a search keeps; an empty set means any. {@code tagBloom} 0 means any. */
+  /** What a search keeps; an empty set means any. {@code tagBloom} 0 means any. Checked per row, so kept in arrays. */
   record Filter(Set<Long> namespaces, Set<String> kinds, long tagBloom, long sinceMillis) {
+    Filter {
+      namespaces = Set.copyOf(namespaces);
+      kinds = Set.copyOf(kinds);
+    }
+
+    Compiled compile() {
+      return new Compiled(namespaces.stream().mapToLong(Long::longValue).toArray(), kinds.stream().map(String::intern).toArray(String[]::new),
+          tagBloom, sinceMillis);
+    }
+  }
+
+  /** A filter as the scan uses it: no boxing, kinds compared by identity (they are interned). */
+  record Compiled(long[] namespaces, String[] kinds, long tagBloom, long sinceMillis) {
     boolean admits(long namespace, String kind, long bloom, long created) {
-      return (namespaces.isEmpty() || namespaces.contains(namespace)) && (kinds.isEmpty() || kinds.contains(kind))
-          && (bloom & tagBloom) == tagBloom && created >= sinceMillis;
+      if (created < sinceMillis || (bloom & tagBloom) != tagBloom) return false;
+      if (namespaces.length > 0) {
+        boolean found = false;
+        for (long n : namespaces) found |= n == namespace;
+        if (!found) return false;
+      }
+      if (kinds.length > 0) {
+        for (String k : kinds) if (k == kind) return true;
+        return false;
+      }
+      return true;
     }
   }
 
@@ -87,7 +109,7 @@ final class VectorIndex {
     Tenant t = tenants.get(tenant);
     if (t == null || query.length != dimensions || n <= 0) return List.of();
     Quantized q = quantize(query);
-    return t.search(q, filter, n, dot, dimensions);
+    return t.search(q, filter.compile(), n, dot, dimensions);
   }
 
   /** A tag's bit in the 64-bit filter mask (two bits per tag; false positives are re-checked in SQL). */
@@ -220,7 +242,7 @@ final class VectorIndex {
       }
     }
 
-    List<Hit> search(Quantized q, VectorIndex.Filter filter, int n, Int8Dot dot, int dims) {
+    List<Hit> search(Quantized q, VectorIndex.Compiled filter, int n, Int8Dot dot, int dims) {
       lock.readLock().lock();
       try {
         int[] topSlot = new int[n];
