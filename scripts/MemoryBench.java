@@ -95,6 +95,24 @@ public class MemoryBench {
     return ms;
   }
 
+  static Path serverLog;
+
+  /** Durations Director itself logged for {@code route} since line {@code from} of its log (excluding the client and the network). */
+  static double[] serverSide(long from, String route) throws Exception {
+    List<String> lines = Files.readAllLines(serverLog);
+    Pattern duration = Pattern.compile("\"durationMs\":([0-9.]+)");
+    double[] ms = lines.stream().skip(from).filter(l -> l.contains("\"route\":\"" + route + "\"")).map(duration::matcher)
+        .filter(Matcher::find).mapToDouble(m -> Double.parseDouble(m.group(1))).toArray();
+    // the warm-up requests come first; keep the measured ones
+    ms = Arrays.copyOfRange(ms, Math.max(0, ms.length - 300), ms.length);
+    Arrays.sort(ms);
+    return ms;
+  }
+
+  static long logLines() throws Exception {
+    return Files.readAllLines(serverLog).size();
+  }
+
   static String pct(double[] ms) {
     return "%.1f / %.1f / %.1f ms".formatted(ms[ms.length / 2], ms[(int) (ms.length * 0.95)], ms[(int) (ms.length * 0.99)]);
   }
@@ -114,6 +132,7 @@ public class MemoryBench {
     url = args[0];
     auth = args[1];
     String pid = args[2];
+    serverLog = Path.of(args[4]);
     long[] sizes = Arrays.stream(args[3].split(",")).mapToLong(Long::parseLong).toArray();
     double[] base = latencies(300, () -> send("GET", "/auth/me", null));
     System.out.println("baseline GET /auth/me p50/p95/p99: " + pct(base));
@@ -134,14 +153,19 @@ public class MemoryBench {
       Thread.sleep(20_000); // steady state: PostgreSQL's autovacuum/analyze after the bulk load, the JIT
       System.out.printf("%n## %d items%ningest (events in batches of 100, 2 clients, embeddings included): %.0f items/s%n", size, rate);
       System.out.println("index: " + health + "; Director RSS " + rssKiB(pid) / 1024 + " MiB");
+      double[] me = serverSide(0, "/auth/me");
       for (String mode : List.of("hybrid", "vector", "text")) {
+        long from = logLines();
         double[] ms = latencies(300, () -> send("POST", "/api/memory/search",
             "{\"query\":" + json(query()) + ",\"namespace\":\"bench\",\"k\":10,\"mode\":\"" + mode + "\"}"));
-        System.out.printf("search %-6s p50/p95/p99: %s  (p50 %.1fx baseline)%n", mode, pct(ms), ms[ms.length / 2] / base[base.length / 2]);
+        double[] server = serverSide(from, "/api/memory/search");
+        System.out.printf("search %-6s client p50/p95/p99: %s (p50 %.1fx baseline); in Director: %s (p50 %.1fx GET /auth/me's %.1f ms)%n", mode,
+            pct(ms), ms[ms.length / 2] / base[base.length / 2], pct(server), server[server.length / 2] / me[me.length / 2], me[me.length / 2]);
       }
+      long from = logLines();
       double[] ctx = latencies(100, () -> send("POST", "/api/memory/context",
           "{\"query\":" + json(query()) + ",\"namespace\":\"bench\"}"));
-      System.out.println("context bundle (8000 tokens) p50/p95/p99: " + pct(ctx));
+      System.out.println("context bundle (8000 tokens) client p50/p95/p99: " + pct(ctx) + "; in Director: " + pct(serverSide(from, "/api/memory/context")));
     }
   }
 }

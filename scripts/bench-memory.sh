@@ -29,4 +29,4 @@ access=$(curl -fs -XPOST "$url/auth/login" -H 'content-type: application/json' \
   -d "{\"username\":\"bench\",\"password\":\"$password\"}" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
-"$JAVA_HOME/bin/java" "$root/scripts/MemoryBench.java" "$url" "Bearer $access" "$pid" "$sizes"
+"$JAVA_HOME/bin/java" "$root/scripts/MemoryBench.java" "$url" "Bearer $access" "$pid" "$sizes" "$work/server.log"

@@ -66,4 +66,23 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAPackage("io.director.sessions..")
         .check(classes);
   }
+
+  @Test
+  void memoryInternalsAreTheMemoryModulesOwnAndItsApiExposesNone() {
+    noClasses().that().resideOutsideOfPackage("io.director.memory..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.director.memory.internal..", "io.director.memory.web..")
+        .check(classes);
+    noClasses().that().resideInAPackage("io.director.memory.web..")
+        .should().dependOnClassesThat().resideInAPackage("io.director.memory.internal..")
+        .check(classes);
+  }
+
+  @Test
+  void theGatewayIdentityPlatformAndSessionsKnowNothingOfMemory() {
+    // memory plugs into the gateway through its BuiltinTools SPI, never the other way round
+    noClasses().that().resideInAnyPackage("io.director.gateway..", "io.director.identity..", "io.director.platform..", "io.director.sessions..",
+            "io.director.cli..")
+        .should().dependOnClassesThat().resideInAPackage("io.director.memory..")
+        .check(classes);
+  }
 }

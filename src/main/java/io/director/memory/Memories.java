@@ -142,7 +142,7 @@ public class Memories {
     audit.record("memory_deleted", p.tenantId(), p.label(), Map.of("type", "decision", "id", id.toString()));
   }
 
-  public MemorySearch.Result search(Principal p, JsonNode body, Optional<HttpServletResponse> response) {
+  public SearchResults search(Principal p, JsonNode body, Optional<HttpServletResponse> response) {
     p.require(Scope.MEMORY_READ);
     MemorySearch.Request request = MemorySearch.parse(body, Optional.empty());
     limits.search(p, response);
@@ -186,9 +186,9 @@ public class Memories {
     return n;
   }
 
-  public MemoryTransfer.Imported importLines(Principal p, String namespace, BufferedReader in) throws IOException {
+  public ImportResult importLines(Principal p, String namespace, BufferedReader in) throws IOException {
     p.require(Scope.MEMORY_WRITE);
-    MemoryTransfer.Imported result = transfer.importLines(p, namespace, in);
+    ImportResult result = transfer.importLines(p, namespace, in);
     audit.record("memory_imported", p.tenantId(), p.label(), Map.of("namespace", namespace, "events", result.events(),
         "memories", result.memories(), "decisions", result.decisions()));
     return result;

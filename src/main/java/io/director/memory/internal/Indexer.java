@@ -76,10 +76,23 @@ public class Indexer {
     vectors.remove(tenant, id);
   }
 
+  /** Recent queries' vectors: a context bundle searches twice with one query, and agents repeat themselves. */
+  private final java.util.Map<String, float[]> recentQueries = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, float[]> eldest) {
+          return size() > 256;
+        }
+      });
+
   /** The query's vector; empty when the model cannot answer. */
   public java.util.Optional<float[]> embedQuery(String query) {
+    float[] known = recentQueries.get(query);
+    if (known != null) return java.util.Optional.of(known);
     try {
-      return java.util.Optional.of(embedder.embed(List.of(query)).get(0));
+      float[] v = embedder.embed(List.of(query)).get(0);
+      recentQueries.put(query, v);
+      return java.util.Optional.of(v);
     } catch (RuntimeException e) {
       log.warn("memory: embedding a query failed, searching full text only: {}", e.getMessage());
       return java.util.Optional.empty();

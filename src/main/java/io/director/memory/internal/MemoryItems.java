@@ -45,8 +45,11 @@ public class MemoryItems {
   private final SecretBox box;
   private final MemoryConfig config;
   private final Clock clock;
+  private final MemoryMetrics metrics;
 
-  MemoryItems(MemoryStore store, Indexer indexer, TransactionTemplate tx, DirectorConfig director, MemoryConfig config, Clock clock) {
+  MemoryItems(MemoryStore store, Indexer indexer, TransactionTemplate tx, DirectorConfig director, MemoryConfig config, Clock clock,
+      MemoryMetrics metrics) {
+    this.metrics = metrics;
     this.store = store;
     this.indexer = indexer;
     this.tx = tx;
@@ -110,6 +113,7 @@ public class MemoryItems {
       }
     });
     indexer.published(written);
+    metrics.written("event", events.size());
     return events;
   }
 
@@ -169,6 +173,7 @@ public class MemoryItems {
       return secret ? null : indexer.write(prepared.get(0), nsId);
     });
     if (w != null) indexer.published(List.of(w));
+    metrics.written("memory", 1);
     return m;
   }
 
@@ -277,6 +282,7 @@ public class MemoryItems {
       return indexer.write(prepared.get(0), nsId);
     });
     indexer.published(List.of(w));
+    metrics.written("decision", 1);
     return d;
   }
 

@@ -2,6 +2,7 @@ package io.director.memory.internal;
 
 import io.director.identity.Principal;
 import io.director.memory.SearchHit;
+import io.director.memory.SearchResults;
 import io.director.shared.DirectorException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,8 +35,10 @@ public class MemorySearch {
   private final VectorIndex vectors;
   private final Indexer indexer;
   private final MemoryStore store;
+  private final MemoryMetrics metrics;
 
-  MemorySearch(SearchIndex index, VectorIndex vectors, Indexer indexer, MemoryStore store) {
+  MemorySearch(SearchIndex index, VectorIndex vectors, Indexer indexer, MemoryStore store, MemoryMetrics metrics) {
+    this.metrics = metrics;
     this.index = index;
     this.vectors = vectors;
     this.indexer = indexer;
@@ -45,9 +48,6 @@ public class MemorySearch {
   /** A checked search request. */
   public record Request(String query, Optional<String> namespace, List<String> kinds, List<String> tags, Optional<java.time.Instant> since,
       int k, String mode) {}
-
-  /** What a search answers: the hits and the mode actually used (hybrid falls back to text when embeddings fail). */
-  public record Result(List<SearchHit> results, String mode) {}
 
   public static Request parse(JsonNode doc, Optional<String> namespace) {
     Fields.object(doc, "body", FIELDS);
@@ -66,7 +66,7 @@ public class MemorySearch {
         Fields.choice(doc, "mode", MODES).orElse("hybrid"));
   }
 
-  public Result search(Principal p, Request r) {
+  public SearchResults search(Principal p, Request r) {
     List<Long> namespaces = r.namespace().map(n -> List.of(namespaceId(p.tenantId(), n))).orElse(List.of());
     List<String> types = new ArrayList<>();
     List<String> kinds = new ArrayList<>();
@@ -83,7 +83,10 @@ public class MemorySearch {
       kinds.add(kind);
     }
     SearchIndex.Scope scope = new SearchIndex.Scope(p.tenantId(), namespaces, types, kinds, r.tags(), r.since());
-    return search(scope, keys, r.query(), r.k(), r.mode());
+    long started = System.nanoTime();
+    SearchResults results = search(scope, keys, r.query(), r.k(), r.mode());
+    metrics.searched(r.mode(), java.time.Duration.ofNanos(System.nanoTime() - started));
+    return results;
   }
 
   long namespaceId(String tenant, String name) {
@@ -92,7 +95,7 @@ public class MemorySearch {
   }
 
   /** The search itself, for the API and for context bundles; {@code kindKeys} are "type:kind" pairs (empty: any). */
-  Result search(SearchIndex.Scope scope, Set<String> kindKeys, String query, int k, String mode) {
+  SearchResults search(SearchIndex.Scope scope, Set<String> kindKeys, String query, int k, String mode) {
     int candidates = Math.max(50, k * 4);
     // the full-text query runs in PostgreSQL while this thread embeds the query and scans the vectors
     CompletableFuture<List<SearchIndex.TextHit>> textual = mode.equals("vector") ? CompletableFuture.completedFuture(List.of())
@@ -151,7 +154,7 @@ public class MemorySearch {
             f[1] < 0 ? null : (int) f[1], f[1] < 0 ? null : round(f[2]), f[3] < 0 ? null : (int) f[3], f[3] < 0 ? null : round(f[4])));
       }
     }
-    return new Result(List.copyOf(hits), used);
+    return new SearchResults(hits, used);
   }
 
   private static double round(double d) {

@@ -1,5 +1,6 @@
 package io.director.memory.internal;
 
+import io.director.memory.SearchResults;
 import io.director.gateway.BuiltinTools;
 import io.director.gateway.Playbook;
 import io.director.identity.Principal;
@@ -136,12 +137,12 @@ class MemoryTools implements BuiltinTools {
     }
   }
 
-  private MemorySearch.Result searchIn(Principal caller, MemorySearch.Request r) {
+  private SearchResults searchIn(Principal caller, MemorySearch.Request r) {
     try {
       return search.search(caller, r);
     } catch (DirectorException e) {
       // nothing written to this playbook's namespace yet: nothing to find
-      if (e.code().equals("memory.unknown-namespace")) return new MemorySearch.Result(List.of(), r.mode());
+      if (e.code().equals("memory.unknown-namespace")) return new SearchResults(List.of(), r.mode());
       throw e;
     }
   }

@@ -3,6 +3,7 @@ package io.director.memory.internal;
 import io.director.identity.Principal;
 import io.director.identity.Scope;
 import io.director.memory.Decision;
+import io.director.memory.ImportResult;
 import io.director.memory.Memory;
 import io.director.memory.MemoryEvent;
 import io.director.platform.config.DirectorConfig;
@@ -133,11 +134,8 @@ public class MemoryTransfer {
     return n[0];
   }
 
-  /** What an import did. */
-  public record Imported(String namespace, int events, int memories, int decisions, int skipped) {}
-
   /** Imports JSON lines into namespace {@code ns} (created if needed), in one transaction: all lines or none. */
-  public Imported importLines(Principal p, String ns, BufferedReader reader) throws IOException {
+  public ImportResult importLines(Principal p, String ns, BufferedReader reader) throws IOException {
     Fields.namespace(ns, "namespace");
     List<JsonNode> lines = new ArrayList<>();
     String line;
@@ -202,7 +200,7 @@ public class MemoryTransfer {
       }
     });
     indexer.published(written);
-    return new Imported(ns, counts[0], counts[1], counts[2], rows.size() - fresh.size());
+    return new ImportResult(ns, counts[0], counts[1], counts[2], rows.size() - fresh.size());
   }
 
   private record Row(UUID id, Object value, String sealed, Indexer.Item item, JsonNode doc) {}

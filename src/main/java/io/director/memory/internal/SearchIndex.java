@@ -100,7 +100,7 @@ class SearchIndex {
     String loose = "to_tsquery('simple', " + literal(q[2].isEmpty() ? q[0] : q[2]) + ")";
     // at most the newest RANK_AT_MOST matches are ranked, so the cost stays bounded however common the words are
     List<TextHit> out = jdbc.sql("WITH m AS MATERIALIZED (SELECT i.item_id, i.tsv, i.created_at FROM memory_index i WHERE i.tsv @@ " + match
-            + " AND " + FILTERS + " ORDER BY i.created_at DESC LIMIT " + RANK_AT_MOST + ") SELECT m.item_id, (m.tsv @@ " + strict
+            + " AND " + where(s) + " ORDER BY i.created_at DESC LIMIT " + RANK_AT_MOST + ") SELECT m.item_id, (m.tsv @@ " + strict
             + ")::int + ts_rank(m.tsv, " + loose + ") AS rank FROM m ORDER BY rank DESC, m.created_at DESC LIMIT :n")
         .params(params).query((rs, i) -> new TextHit(rs.getObject(1, UUID.class), rs.getDouble(2))).list();
     return out;
@@ -131,12 +131,16 @@ class SearchIndex {
     return common;
   }
 
-  private static final String FILTERS = """
-      (cardinality(CAST(:ns AS bigint[])) = 0 OR i.namespace_id = ANY (CAST(:ns AS bigint[])))
-        AND (cardinality(CAST(:types AS text[])) = 0 OR i.item_type = ANY (CAST(:types AS text[])))
-        AND (cardinality(CAST(:kinds AS text[])) = 0 OR i.kind = ANY (CAST(:kinds AS text[])))
-        AND i.tags @> CAST(:tags AS text[]) AND (CAST(:since AS timestamptz) IS NULL OR i.created_at >= :since)
-        AND (i.valid_to IS NULL OR i.valid_to > now()) AND i.tenant_id = :t""";
+  /** The scope's conditions, only those that apply, so that PostgreSQL can use them as index conditions. */
+  private static String where(Scope s) {
+    StringBuilder w = new StringBuilder("i.tenant_id = :t AND (i.valid_to IS NULL OR i.valid_to > now())");
+    if (!s.namespaces().isEmpty()) w.append(" AND i.namespace_id = ANY (CAST(:ns AS bigint[]))");
+    if (!s.types().isEmpty()) w.append(" AND i.item_type = ANY (CAST(:types AS text[]))");
+    if (!s.kinds().isEmpty()) w.append(" AND i.kind = ANY (CAST(:kinds AS text[]))");
+    if (!s.tags().isEmpty()) w.append(" AND i.tags @> CAST(:tags AS text[])");
+    if (s.since().isPresent()) w.append(" AND i.created_at >= :since");
+    return w.toString();
+  }
 
   private static Map<String, Object> filters(Scope s) {
     Map<String, Object> p = new LinkedHashMap<>();
@@ -156,7 +160,7 @@ class SearchIndex {
     jdbc.sql("""
         SELECT i.item_id, i.item_type, i.kind, n.name, i.body, i.tags, i.created_at, i.importance
         FROM memory_index i JOIN memory_namespaces n ON n.id = i.namespace_id
-        WHERE i.item_id = ANY (CAST(:ids AS uuid[])) AND %s""".formatted(FILTERS))
+        WHERE i.item_id = ANY (CAST(:ids AS uuid[])) AND %s""".formatted(where(s)))
         .param("ids", ids.stream().map(UUID::toString).toArray(String[]::new)).params(filters(s))
         .query((ResultSet rs) -> {
           Found f = found(rs);
@@ -170,7 +174,7 @@ class SearchIndex {
     return jdbc.sql("""
         SELECT i.item_id, i.item_type, i.kind, n.name, i.body, i.tags, i.created_at, i.importance
         FROM memory_index i JOIN memory_namespaces n ON n.id = i.namespace_id WHERE %s
-        ORDER BY i.created_at DESC LIMIT :n""".formatted(FILTERS))
+        ORDER BY i.created_at DESC LIMIT :n""".formatted(where(s)))
         .params(filters(s)).param("n", n).query((rs, i) -> found(rs)).list();
   }
 

@@ -5,9 +5,9 @@ import io.director.memory.ContextBundle;
 import io.director.memory.Decision;
 import io.director.memory.Memories;
 import io.director.memory.Memory;
+import io.director.memory.ImportResult;
 import io.director.memory.MemoryEvent;
-import io.director.memory.internal.MemorySearch;
-import io.director.memory.internal.MemoryTransfer;
+import io.director.memory.SearchResults;
 import io.director.shared.DirectorException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -133,7 +133,7 @@ class MemoryController {
   }
 
   @PostMapping(path = "/search", consumes = MediaType.APPLICATION_JSON_VALUE)
-  MemorySearch.Result search(Principal principal, @RequestBody JsonNode body, HttpServletResponse response) {
+  SearchResults search(Principal principal, @RequestBody JsonNode body, HttpServletResponse response) {
     return memories.search(principal, body, Optional.of(response));
   }
 
@@ -174,7 +174,7 @@ class MemoryController {
   /** JSON lines as {@code export} writes them, into namespace {@code name}; all lines or none. */
   @PostMapping(path = "/namespaces/{name}/import", consumes = {"application/x-ndjson", "application/jsonl", MediaType.TEXT_PLAIN_VALUE,
       MediaType.APPLICATION_OCTET_STREAM_VALUE})
-  MemoryTransfer.Imported importLines(Principal principal, @PathVariable String name, HttpServletRequest request) throws IOException {
+  ImportResult importLines(Principal principal, @PathVariable String name, HttpServletRequest request) throws IOException {
     return memories.importLines(principal, name, new BufferedReader(new InputStreamReader(request.getInputStream(), StandardCharsets.UTF_8)));
   }
 
