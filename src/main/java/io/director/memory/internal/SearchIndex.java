@@ -71,7 +71,7 @@ class SearchIndex {
   record TextHit(UUID id, double rank) {}
 
   /** Only the newest this many matching rows are ranked: ranking them all would cost in proportion to how common the words are. */
-  static final int RANK_AT_MOST = 1000;
+  static final int RANK_AT_MOST = 200;
 
   /**
    * Rows matching all the query's words (websearch syntax: "phrases", or, -not) first, then rows
@@ -116,7 +116,9 @@ class SearchIndex {
   /** Words in more than 1% of index rows, from ANALYZE's statistics; re-read at most once a minute. */
   private String[] commonLexemes() {
     long now = System.nanoTime();
-    if (now - commonReadAt > 60_000_000_000L || commonReadAt == 0) {
+    // until ANALYZE has run there are no statistics: ask again sooner
+    long every = common.length == 0 ? 10_000_000_000L : 60_000_000_000L;
+    if (now - commonReadAt > every || commonReadAt == 0) {
       commonReadAt = now;
       try {
         common = jdbc.sql("""
@@ -134,7 +136,9 @@ class SearchIndex {
   /** The scope's conditions, only those that apply, so that PostgreSQL can use them as index conditions. */
   private static String where(Scope s) {
     StringBuilder w = new StringBuilder("i.tenant_id = :t AND (i.valid_to IS NULL OR i.valid_to > now())");
-    if (!s.namespaces().isEmpty()) w.append(" AND i.namespace_id = ANY (CAST(:ns AS bigint[]))");
+    // one namespace as an equality, so that (tenant, namespace, created_at) serves ORDER BY created_at directly
+    if (s.namespaces().size() == 1) w.append(" AND i.namespace_id = :ns1");
+    else if (!s.namespaces().isEmpty()) w.append(" AND i.namespace_id = ANY (CAST(:ns AS bigint[]))");
     if (!s.types().isEmpty()) w.append(" AND i.item_type = ANY (CAST(:types AS text[]))");
     if (!s.kinds().isEmpty()) w.append(" AND i.kind = ANY (CAST(:kinds AS text[]))");
     if (!s.tags().isEmpty()) w.append(" AND i.tags @> CAST(:tags AS text[])");
@@ -146,6 +150,7 @@ class SearchIndex {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("t", s.tenant());
     p.put("ns", s.namespaces().stream().map(String::valueOf).toArray(String[]::new));
+    p.put("ns1", s.namespaces().isEmpty() ? 0L : s.namespaces().get(0));
     p.put("types", s.types().toArray(String[]::new));
     p.put("kinds", s.kinds().toArray(String[]::new));
     p.put("tags", s.tags().toArray(String[]::new));
