@@ -254,7 +254,9 @@ public class MemoryItems {
     Fields.object(doc, "body", DECISION_FIELDS);
     String ns = Fields.namespace(Fields.text(doc, "namespace").orElse(defaultNamespace), "namespace");
     long max = config.maxContentBytes();
-    SecretScanner.Result title = SecretScanner.scan(Fields.checkSize(Fields.content(doc, "title", Math.min(max, 1000)), "title", max));
+    String rawTitle = Fields.content(doc, "title", max);
+    if (rawTitle.length() > 1000) throw DirectorException.field("memory.invalid", "title", "must be at most 1000 characters");
+    SecretScanner.Result title = SecretScanner.scan(rawTitle);
     SecretScanner.Result decision = SecretScanner.scan(Fields.content(doc, "decision", max));
     SecretScanner.Result rationale = SecretScanner.scan(Fields.checkSize(Fields.text(doc, "rationale").orElse(""), "rationale", max));
     List<String> alternatives = Fields.strings(doc, "alternatives", 32, 2000).stream().map(a -> SecretScanner.scan(a).text()).toList();

@@ -135,9 +135,17 @@ class SearchIndex {
 
   /** The scope's conditions, only those that apply, so that PostgreSQL can use them as index conditions. */
   private static String where(Scope s) {
+    return where(s, false);
+  }
+
+  /**
+   * With {@code byRecency}, one namespace is an equality, so that (tenant, namespace, created_at)
+   * serves ORDER BY created_at directly; elsewhere it must not, or a generic plan may prefer that
+   * index to the primary key or the full-text index and scan the whole namespace.
+   */
+  private static String where(Scope s, boolean byRecency) {
     StringBuilder w = new StringBuilder("i.tenant_id = :t AND (i.valid_to IS NULL OR i.valid_to > now())");
-    // one namespace as an equality, so that (tenant, namespace, created_at) serves ORDER BY created_at directly
-    if (s.namespaces().size() == 1) w.append(" AND i.namespace_id = :ns1");
+    if (byRecency && s.namespaces().size() == 1) w.append(" AND i.namespace_id = :ns1");
     else if (!s.namespaces().isEmpty()) w.append(" AND i.namespace_id = ANY (CAST(:ns AS bigint[]))");
     if (!s.types().isEmpty()) w.append(" AND i.item_type = ANY (CAST(:types AS text[]))");
     if (!s.kinds().isEmpty()) w.append(" AND i.kind = ANY (CAST(:kinds AS text[]))");
@@ -179,7 +187,7 @@ class SearchIndex {
     return jdbc.sql("""
         SELECT i.item_id, i.item_type, i.kind, n.name, i.body, i.tags, i.created_at, i.importance
         FROM memory_index i JOIN memory_namespaces n ON n.id = i.namespace_id WHERE %s
-        ORDER BY i.created_at DESC LIMIT :n""".formatted(where(s)))
+        ORDER BY i.created_at DESC LIMIT :n""".formatted(where(s, true)))
         .params(filters(s)).param("n", n).query((rs, i) -> found(rs)).list();
   }
 
