@@ -269,10 +269,8 @@ public class MemoryItems {
     for (SecretScanner.Result r : List.of(title, decision, rationale)) r.kinds().stream().filter(k -> !redacted.contains(k)).forEach(redacted::add);
     Decision d = new Decision(id, ns, title.text(), decision.text(), rationale.text(), alternatives, "active", null, scope,
         Fields.tags(doc, "tags"), p.label(), now, now, List.copyOf(redacted));
-    String body = d.title() + "\n" + d.decision() + (d.rationale().isEmpty() ? "" : "\n" + d.rationale())
-        + (alternatives.isEmpty() ? "" : "\nAlternatives: " + String.join("; ", alternatives));
-    List<Indexer.Prepared> prepared = indexer.prepare(List.of(new Indexer.Item(id, p.tenantId(), "decision", "decision", d.tags(), body,
-        null, null, now)));
+    List<Indexer.Prepared> prepared = indexer.prepare(List.of(new Indexer.Item(id, p.tenantId(), "decision", "decision", d.tags(),
+        searchText(d), null, null, now)));
     Indexer.Written w = tx.execute(s -> {
       long nsId = store.namespaceId(p.tenantId(), ns);
       store.insertDecision(p.tenantId(), nsId, d);
@@ -299,6 +297,12 @@ public class MemoryItems {
   public void deleteDecision(Principal p, UUID id) {
     if (!store.deleteDecision(p.tenantId(), id)) throw DirectorException.notFound("memory.not-found", "no such decision");
     indexer.removed(p.tenantId(), id);
+  }
+
+  /** What search reads of a decision: all its text. */
+  static String searchText(Decision d) {
+    return d.title() + "\n" + d.decision() + (d.rationale().isEmpty() ? "" : "\n" + d.rationale())
+        + (d.alternatives().isEmpty() ? "" : "\nAlternatives: " + String.join("; ", d.alternatives()));
   }
 
   // ----

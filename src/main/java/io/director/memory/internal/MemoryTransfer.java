@@ -249,9 +249,8 @@ public class MemoryTransfer {
           String status = doc.path("status").asString("active").equals("superseded") ? "superseded" : "active";
           Decision d = new Decision(id, ns, title, decision, rationale, alternatives, status, successor, doc.path("scope").asString(""),
               Fields.tags(doc, "tags"), creator, created, Fields.instant(doc, "updated_at").orElse(created), null);
-          String body = title + "\n" + decision + (rationale.isEmpty() ? "" : "\n" + rationale)
-              + (alternatives.isEmpty() ? "" : "\nAlternatives: " + String.join("; ", alternatives));
-          return new Row(id, d, null, new Indexer.Item(id, p.tenantId(), "decision", "decision", d.tags(), body, null, null, created), doc);
+          return new Row(id, d, null, new Indexer.Item(id, p.tenantId(), "decision", "decision", d.tags(), MemoryItems.searchText(d), null, null,
+              created), doc);
         }
       }
     } catch (DirectorException e) {
