@@ -35,6 +35,8 @@ final class Fields {
     JsonNode n = doc.get(field);
     if (n == null || n.isNull()) return Optional.empty();
     if (!n.isString()) throw DirectorException.field("memory.invalid", field, "must be a string");
+    // PostgreSQL text cannot hold NUL
+    if (n.asString().indexOf('\u0000') >= 0) throw DirectorException.field("memory.invalid", field, "must not contain NUL characters");
     return Optional.of(n.asString());
   }
 
@@ -66,7 +68,7 @@ final class Fields {
     if (n.size() > max) throw DirectorException.field("memory.invalid", field, "must have at most " + max + " entries");
     List<String> out = new ArrayList<>();
     for (JsonNode e : n) {
-      if (!e.isString() || e.asString().isBlank() || e.asString().length() > maxLength) {
+      if (!e.isString() || e.asString().isBlank() || e.asString().length() > maxLength || e.asString().indexOf('\u0000') >= 0) {
         throw DirectorException.field("memory.invalid", field, "must hold non-blank strings of at most " + maxLength + " characters");
       }
       out.add(e.asString());
@@ -88,6 +90,16 @@ final class Fields {
       throw DirectorException.field("memory.invalid-choice", field, "must be one of " + allowed.stream().sorted().toList());
     }
     return v;
+  }
+
+  /** Optional structured content: any JSON, within the size limit, without NUL (which jsonb refuses). */
+  static Optional<JsonNode> json(JsonNode doc, String field, long maxBytes) {
+    JsonNode n = doc.get(field);
+    if (n == null || n.isNull()) return Optional.empty();
+    String text = n.toString();
+    checkSize(text, field, maxBytes);
+    if (text.contains("\\u0000")) throw DirectorException.field("memory.invalid", field, "must not contain NUL characters");
+    return Optional.of(n);
   }
 
   static Optional<Instant> instant(JsonNode doc, String field) {

@@ -83,9 +83,7 @@ public class MemoryItems {
       }
       String channel = Fields.choice(doc, "channel", CHANNELS).orElse("team");
       String content = Fields.content(doc, "content", config.maxContentBytes());
-      JsonNode json = doc.get("content_json");
-      if (json != null && json.isNull()) json = null;
-      if (json != null) Fields.checkSize(json.toString(), "content_json", config.maxContentBytes());
+      JsonNode json = Fields.json(doc, "content_json", config.maxContentBytes()).orElse(null);
       String sensitivity = sensitivity(p, doc);
       Instant created = Fields.instant(doc, "created_at").orElse(now);
       UUID id = UUID.randomUUID();

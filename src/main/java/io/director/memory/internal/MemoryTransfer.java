@@ -219,7 +219,7 @@ public class MemoryTransfer {
           String content = Fields.content(doc, "content", config.maxContentBytes());
           SecretScanner.Result scanned = secret ? new SecretScanner.Result(content, List.of()) : SecretScanner.scan(content);
           JsonNode actor = doc.path("actor");
-          JsonNode json = doc.hasNonNull("content_json") ? doc.get("content_json") : null;
+          JsonNode json = Fields.json(doc, "content_json", config.maxContentBytes()).orElse(null);
           String kind = doc.path("kind").asString("note");
           if (!MemoryItems.EVENT_KINDS.contains(kind)) throw DirectorException.field("memory.invalid-choice", "kind", "is not an event kind");
           MemoryEvent e = new MemoryEvent(id, ns, kind, new MemoryEvent.Actor(actor.path("type").asString("agent"),
