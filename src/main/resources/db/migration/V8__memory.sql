@@ -44,12 +44,13 @@ CREATE TABLE memory_memories (
     valid_to     timestamptz,
     version      integer     NOT NULL,
     created_by   text        NOT NULL,
+    updated_by   text        NOT NULL,
     created_at   timestamptz NOT NULL,
     updated_at   timestamptz NOT NULL
 );
 CREATE INDEX memory_memories_recent ON memory_memories (namespace_id, updated_at DESC);
 
--- Earlier versions of a memory; deleted with it.
+-- Earlier versions of a memory, each with who wrote it and when; deleted with it.
 CREATE TABLE memory_memory_history (
     memory_id   uuid        NOT NULL REFERENCES memory_memories (id) ON DELETE CASCADE,
     version     integer     NOT NULL,

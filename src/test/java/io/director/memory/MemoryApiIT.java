@@ -130,14 +130,21 @@ class MemoryApiIT {
     assertThat(events.get("events").get(0).get("content_json").get("exit_code").asInt()).isEqualTo(1);
     assertThat(apiA.json(apiA.call("GET", "/api/memory/events?namespace=shop", one.bearer(), null), 200).get("events")).hasSize(3);
 
-    // an update keeps the history, and search follows the new text
-    JsonNode updated = apiA.json(apiA.call("PATCH", "/api/memory/memories/" + memoryId, one.bearer(),
+    // an update keeps the history (who wrote each version), and search follows the new text
+    JsonNode updated = apiA.json(apiA.call("PATCH", "/api/memory/memories/" + memoryId, member.bearer(),
         Map.of("text", "Deployments to production happen through the release train every Thursday afternoon")), 200);
     assertThat(updated.get("version").asInt()).isEqualTo(2);
+    apiA.json(apiA.call("PATCH", "/api/memory/memories/" + memoryId, one.bearer(), Map.of("importance", 0.7)), 200);
     JsonNode history = apiB.json(apiB.call("GET", "/api/memory/memories/" + memoryId + "/history", one.bearer(), null), 200);
-    assertThat(history.get("versions")).hasSize(1);
-    assertThat(history.get("versions").get(0).get("text").asString()).contains("Tuesday morning");
-    assertThat(history.get("versions").get(0).get("version").asInt()).isEqualTo(1);
+    assertThat(history.get("versions")).hasSize(2);
+    JsonNode v2 = history.get("versions").get(0);
+    JsonNode v1 = history.get("versions").get(1);
+    assertThat(v1.get("version").asInt()).isEqualTo(1);
+    assertThat(v1.get("text").asString()).contains("Tuesday morning");
+    assertThat(v1.get("importance").asDouble()).isEqualTo(0.9);
+    assertThat(v1.get("changed_by").asString()).isEqualTo("user:" + apiA.userId(one));
+    assertThat(v2.get("text").asString()).contains("Thursday afternoon");
+    assertThat(v2.get("changed_by").asString()).isEqualTo("user:" + apiA.userId(member));
     assertThat(searchIds(apiA, one, Map.of("query", "Thursday afternoon", "mode", "text"))).containsExactly(memoryId);
     assertThat(searchIds(apiA, one, Map.of("query", "Tuesday morning", "mode", "text"))).isEmpty();
   }

@@ -197,7 +197,7 @@ public class MemoryItems {
       if (locked.memory().version() != old.version()) {
         throw new DirectorException(ProblemKind.CONFLICT, "memory.changed", "the memory changed while it was being updated; retry");
       }
-      store.updateMemory(p.tenantId(), locked, m, sealed, p.label());
+      store.updateMemory(p.tenantId(), m, sealed, p.label());
       long nsId = store.namespace(p.tenantId(), m.namespace()).orElseThrow().id();
       return secret ? null : indexer.write(prepared.get(0), nsId);
     });

@@ -124,8 +124,8 @@ class MemoryStore {
   void insertMemory(String tenant, long namespaceId, Memory m, String sealed) {
     jdbc.sql("""
         INSERT INTO memory_memories (id, tenant_id, namespace_id, text, sealed, sensitivity, tags, importance, source_refs, valid_from,
-                                     valid_to, version, created_by, created_at, updated_at)
-        VALUES (:id, :t, :ns, :text, :sealed, :sens, :tags, :imp, :refs, :vf, :vt, :v, :by, :created, :updated)""")
+                                     valid_to, version, created_by, updated_by, created_at, updated_at)
+        VALUES (:id, :t, :ns, :text, :sealed, :sens, :tags, :imp, :refs, :vf, :vt, :v, :by, :by, :created, :updated)""")
         .param("id", m.id()).param("t", tenant).param("ns", namespaceId).param("text", sealed != null ? "" : m.text())
         .param("sealed", sealed).param("sens", m.sensitivity()).param("tags", m.tags().toArray(String[]::new))
         .param("imp", m.importance()).param("refs", m.source_refs().toArray(String[]::new)).param("vf", ts(m.valid_from()))
@@ -133,15 +133,17 @@ class MemoryStore {
         .param("updated", Timestamp.from(m.updated_at())).update();
   }
 
-  /** Keeps the current version as history, then writes the new one. */
-  void updateMemory(String tenant, StoredMemory old, Memory m, String sealed, String changedBy) {
+  /** Keeps the current version as history (with who wrote it and when), then writes the new one. */
+  void updateMemory(String tenant, Memory m, String sealed, String changedBy) {
     jdbc.sql("""
         INSERT INTO memory_memory_history (memory_id, version, text, sealed, tags, importance, valid_from, valid_to, changed_by, changed_at)
-        SELECT id, version, text, sealed, tags, importance, valid_from, valid_to, :by, updated_at FROM memory_memories WHERE id = :id AND tenant_id = :t""")
-        .param("id", m.id()).param("t", tenant).param("by", old.memory().created_by()).update();
+        SELECT id, version, text, sealed, tags, importance, valid_from, valid_to, updated_by, updated_at FROM memory_memories
+        WHERE id = :id AND tenant_id = :t""")
+        .param("id", m.id()).param("t", tenant).update();
     jdbc.sql("""
         UPDATE memory_memories SET text = :text, sealed = :sealed, tags = :tags, importance = :imp, valid_from = :vf, valid_to = :vt,
-               version = :v, updated_at = :updated WHERE id = :id AND tenant_id = :t""")
+               version = :v, updated_by = :by, updated_at = :updated WHERE id = :id AND tenant_id = :t""")
+        .param("by", changedBy)
         .param("id", m.id()).param("t", tenant).param("text", sealed != null ? "" : m.text()).param("sealed", sealed)
         .param("tags", m.tags().toArray(String[]::new)).param("imp", m.importance()).param("vf", ts(m.valid_from()))
         .param("vt", ts(m.valid_to())).param("v", m.version()).param("updated", Timestamp.from(m.updated_at())).update();
