@@ -63,10 +63,6 @@ class SearchIndex {
         .query((rs, i) -> micros(rs.getTimestamp(1))).single();
   }
 
-  void remove(UUID itemId) {
-    jdbc.sql("DELETE FROM memory_index WHERE item_id = :id").param("id", itemId).update();
-  }
-
   /** A ranked full-text hit; {@code rank} ≥ 1 when the row matches every word of the query. */
   record TextHit(UUID id, double rank) {}
 
@@ -241,10 +237,6 @@ class SearchIndex {
   void setEmbedding(UUID id, float[] v, String model) {
     jdbc.sql("UPDATE memory_index SET embedding = :e, model = :m, changed_at = clock_timestamp() WHERE item_id = :id")
         .param("e", bytes(v)).param("m", model).param("id", id).update();
-  }
-
-  long count() {
-    return jdbc.sql("SELECT count(*) FROM memory_index").query(Long.class).single();
   }
 
   static long micros(Timestamp t) {

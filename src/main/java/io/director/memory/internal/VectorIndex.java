@@ -68,10 +68,6 @@ final class VectorIndex {
     return dot.name();
   }
 
-  int dimensions() {
-    return dimensions;
-  }
-
   /** Adds or replaces a row. A vector of another length than the index's replaces nothing and is refused. */
   boolean put(Entry e) {
     if (dimensions == 0) dimensions = e.vector().length;
